@@ -1,0 +1,75 @@
+# Casserole — `make run` sets everything up and serves the demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run setup test test-unit test-browser test-postgres ci lint format assets messages makemessages check-messages bench clean
+
+run: setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo
+	@echo "Serving Casserole at http://$(HOST)/ (Ctrl+C to stop)"
+	$(PY) manage.py runserver $(HOST)
+
+setup: $(STAMP) node_modules/.installed assets messages
+
+$(STAMP): requirements.txt
+	@PYBIN=$$(./scripts/find-python.sh) || exit 1; \
+	  echo "Using $$PYBIN"; \
+	  [ -x $(PY) ] || $$PYBIN -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: node_modules/.installed
+	mkdir -p static_build/css static_build/js static_build/govuk
+	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet-deps \
+	  assets/scss/main.scss static_build/css/main.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static_build/js/
+	rm -rf static_build/govuk/assets && cp -r node_modules/govuk-frontend/dist/govuk/assets static_build/govuk/assets
+	rm -rf static_build/govuk/assets/fonts
+
+messages: $(STAMP) check-messages
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+# Fails when the Japanese catalogue has an untranslated or fuzzy entry.
+check-messages:
+	@stats=$$(msgfmt --statistics -o /dev/null locale/ja/LC_MESSAGES/django.po 2>&1); echo "ja: $$stats"; \
+	  case "$$stats" in *untranslated*|*fuzzy*) echo "Japanese catalogue is incomplete" >&2; exit 1;; esac
+
+makemessages: $(STAMP)
+	$(PY) manage.py makemessages -l ja --no-obsolete --ignore=.venv --ignore=node_modules --ignore=static_build --ignore=tests
+
+test: setup test-unit test-browser
+
+test-unit:
+	$(PY) -m pytest -p no:cacheprovider --ignore=tests/browser -q
+
+test-browser:
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:cacheprovider tests/browser -q
+
+# The whole suite again on PostgreSQL; pytest-django creates and drops a throw-away test database.
+test-postgres: setup
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -p no:cacheprovider --ignore=tests/browser -q --create-db
+	DATABASE_URL=$(PG_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:cacheprovider tests/browser -q --create-db
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules static_build var

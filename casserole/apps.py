@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CasseroleConfig(AppConfig):
+    name = "casserole"
+    verbose_name = "Casserole"

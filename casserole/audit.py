@@ -1,0 +1,54 @@
+"""The audit log every app writes to. Never put secrets, identity numbers or health notes in `detail`."""
+
+from typing import Any
+
+from django.db import models
+from django.http import HttpRequest
+
+from casserole.models import AuditEntry, Channel
+
+# Keys that must never reach the log, whatever a caller passes.
+_FORBIDDEN_KEYS = {"password", "password1", "password2", "otp_token", "token", "secret", "key", "code", "allergies"}
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # REMOTE_ADDR is set by gunicorn from the proxy (see README: run behind a proxy that sets it).
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    *,
+    action: str,
+    actor=None,
+    obj: models.Model | None = None,
+    area=None,
+    request: HttpRequest | None = None,
+    channel: str = Channel.WEB,
+    actor_label: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Write one audit entry: who did what to which object, in which area, from where."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    clean = {k: v for k, v in (detail or {}).items() if k.lower() not in _FORBIDDEN_KEYS}
+    return AuditEntry.objects.create(
+        action=action,
+        actor=actor,
+        actor_label=actor_label or (actor.email if actor is not None else ""),
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_label=str(obj)[:200] if obj is not None else "",
+        area=area,
+        ip=client_ip(request),
+        channel=channel,
+        detail=clean,
+    )
+
+
+def entries_for_object(obj: models.Model):
+    """Who did what to this object, newest first: answers "who looked at this diner's record?"."""
+    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related(
+        "actor"
+    )

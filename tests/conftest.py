@@ -1,0 +1,86 @@
+"""Personas shared by every test. Objects live in area A unless a test says otherwise."""
+
+import pytest
+from django.test import Client
+
+from tests.factories import AreaFactory, CoordinatorFactory, UserFactory, add_totp
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 stays first in production (tested in tests/casserole/test_settings.py).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # allauth keeps its rate-limit counters in the cache; each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def area_a(db):
+    return AreaFactory(name="Area A", slug="area-a")
+
+
+@pytest.fixture
+def area_b(db):
+    return AreaFactory(name="Area B", slug="area-b", country="JP", help_phone="03-1234-5678")
+
+
+@pytest.fixture
+def cook(db, area_a):
+    return UserFactory(full_name="Cathy Cook", email="cook@example.org", is_cook=True, home_area=area_a)
+
+
+@pytest.fixture
+def second_cook(db, area_a):
+    return UserFactory(full_name="Colin Cook", email="cook2@example.org", is_cook=True, home_area=area_a)
+
+
+@pytest.fixture
+def referrer(db, area_a):
+    return UserFactory(full_name="Rita Referrer", email="referrer@example.org", is_referrer=True, home_area=area_a)
+
+
+@pytest.fixture
+def coordinator_a(db, area_a):
+    user = CoordinatorFactory(full_name="Ada Coordinator", email="coord-a@example.org", areas=[area_a])
+    add_totp(user)
+    return user
+
+
+@pytest.fixture
+def coordinator_b(db, area_b):
+    user = CoordinatorFactory(full_name="Ben Coordinator", email="coord-b@example.org", areas=[area_b])
+    add_totp(user)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    user = UserFactory(full_name="Alex Admin", email="admin@example.org", is_staff=True, is_superuser=True)
+    add_totp(user)
+    return user
+
+
+def verified_client(user) -> Client:
+    """A client signed in as `user` whose session has passed the second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client = Client()
+    client.force_login(user)
+    device = user.totpdevice_set.filter(confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def login_as():
+    """`login_as(user)` → a test client for that persona (past the second factor where they have one)."""
+    return verified_client
