@@ -8,6 +8,10 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: run setup test test-unit test-browser test-postgres ci lint format assets messages makemessages check-messages bench clean
 
+# The demo runs with DEBUG on (load_demo refuses otherwise); production never uses `make run`.
+run: export DEBUG := 1
+# Without a worker running beside it, the demo sends its emails (to the console) straight away.
+run: export TASKS_BACKEND ?= django.tasks.backends.immediate.ImmediateBackend
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo

@@ -78,15 +78,21 @@ class OneTimeCodeForm(forms.Form):
 
 class InvitationAcceptForm(forms.Form):
     full_name = forms.CharField(
-        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        label=_("Full name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": _("Enter your full name")},
     )
     name_reading = forms.CharField(
-        label=_("Reading of your name (optional)"), max_length=150, required=False,
+        label=_("Reading of your name (optional)"),
+        max_length=150,
+        required=False,
         help_text=_("For Japanese names, in katakana, for example ヤマダ ハナコ"),
     )
     phone = forms.CharField(
-        label=_("Phone number (optional)"), max_length=32, required=False,
+        label=_("Phone number (optional)"),
+        max_length=32,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     password = forms.CharField(
@@ -121,7 +127,9 @@ class InviteCoordinatorForm(forms.Form):
         },
     )
     area = forms.ModelChoiceField(
-        label=_("Area"), queryset=Area.objects.none(), empty_label=None,
+        label=_("Area"),
+        queryset=Area.objects.none(),
+        empty_label=None,
         error_messages={"required": _("Select an area"), "invalid_choice": _("Select one of your areas")},
     )
 

@@ -12,6 +12,8 @@ def coordinator_home(areas) -> dict:
             "coordinator_memberships",
             queryset=CoordinatorMembership.objects.select_related("user").order_by("user__full_name"),
         ),
-        Prefetch("invitations", queryset=Invitation.objects.pending().order_by("-created_at"), to_attr="open_invitations"),
+        Prefetch(
+            "invitations", queryset=Invitation.objects.pending().order_by("-created_at"), to_attr="open_invitations"
+        ),
     )
     return {"areas": list(areas)}

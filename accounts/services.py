@@ -113,7 +113,11 @@ def accept_invitation(
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     audit.record(action="invitation_accepted", actor=user, obj=invitation, area=invitation.area, request=request)
     audit.record(
-        action="role_changed", actor=user, obj=user, area=invitation.area, request=request,
+        action="role_changed",
+        actor=user,
+        obj=user,
+        area=invitation.area,
+        request=request,
         detail={"role": "coordinator", "granted": True},
     )
     return user
@@ -172,7 +176,10 @@ def set_active(*, by: User, user: User, active: bool, reason: str, request=None)
     user.is_active = active
     user.save(update_fields=["is_active"])
     audit.record(
-        action="account_reactivated" if active else "account_deactivated", actor=by, obj=user, request=request,
+        action="account_reactivated" if active else "account_deactivated",
+        actor=by,
+        obj=user,
+        request=request,
         detail={"reason": reason[:200]},
     )
 
@@ -253,9 +260,11 @@ def verify_second_factor(*, user: User, token: str, request=None):
     else:
         devices = list(StaticDevice.objects.filter(user=user, confirmed=True))
     for device in devices:
-        allowed, _ = device.verify_is_allowed()
+        allowed, _reason = device.verify_is_allowed()
         if not allowed:
-            audit.record(action="second_factor_failed", actor=user, obj=user, request=request, detail={"throttled": True})
+            audit.record(
+                action="second_factor_failed", actor=user, obj=user, request=request, detail={"throttled": True}
+            )
             raise AccountError(_("Too many wrong codes. Wait a few minutes, then try again."))
         if device.verify_token(token):
             audit.record(action="second_factor_passed", actor=user, obj=user, request=request)

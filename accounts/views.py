@@ -210,6 +210,9 @@ def revoke_invitation(request, pk: int):
 def remove_coordinator(request, pk: int):
     membership = get_membership_for_management(request.user, pk)
     services.remove_coordinator_area(by=request.user, membership=membership, request=request)
-    messages.success(request, _("%(name)s no longer coordinates %(area)s.") % {
-        "name": membership.user.full_name, "area": membership.area.display_name(request.LANGUAGE_CODE)})
+    messages.success(
+        request,
+        _("%(name)s no longer coordinates %(area)s.")
+        % {"name": membership.user.full_name, "area": membership.area.display_name(request.LANGUAGE_CODE)},
+    )
     return redirect("coordinator:home")

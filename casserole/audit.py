@@ -2,19 +2,39 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
 from casserole.models import AuditEntry, Channel
 
-# Keys that must never reach the log, whatever a caller passes.
+# Keys that must never reach the log, whatever a caller passes, at any depth of `detail`.
 _FORBIDDEN_KEYS = {"password", "password1", "password2", "otp_token", "token", "secret", "key", "code", "allergies"}
+# ...and any key containing one of these (new_password, totp_secret, reset_token...).
+_FORBIDDEN_PARTS = ("password", "secret", "token")
+
+
+def _forbidden(key: str) -> bool:
+    key = key.lower()
+    return key in _FORBIDDEN_KEYS or any(part in key for part in _FORBIDDEN_PARTS)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items() if not _forbidden(str(k))}
+    if isinstance(value, list | tuple):
+        return [_clean(item) for item in value]
+    return value
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    # REMOTE_ADDR is set by gunicorn from the proxy (see README: run behind a proxy that sets it).
+    if settings.BEHIND_PROXY:
+        # Our own proxy appends the address it saw: the right-most entry is the one we can trust.
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -32,7 +52,7 @@ def record(
     """Write one audit entry: who did what to which object, in which area, from where."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    clean = {k: v for k, v in (detail or {}).items() if k.lower() not in _FORBIDDEN_KEYS}
+    clean = _clean(detail or {})
     return AuditEntry.objects.create(
         action=action,
         actor=actor,
@@ -49,6 +69,4 @@ def record(
 
 def entries_for_object(obj: models.Model):
     """Who did what to this object, newest first: answers "who looked at this diner's record?"."""
-    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related(
-        "actor"
-    )
+    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")

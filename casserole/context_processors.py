@@ -27,6 +27,18 @@ def service(request):
 def _language_links(request, current: str) -> list[dict]:
     path = request.get_full_path()
     return [
-        {"code": "en", "name": "English", "html_lang": "en-GB", "current": current == "en", "url": translate_url(path, "en")},
-        {"code": "ja", "name": "日本語", "html_lang": "ja", "current": current == "ja", "url": translate_url(path, "ja")},
+        {
+            "code": "en",
+            "name": "English",
+            "html_lang": "en-GB",
+            "current": current == "en",
+            "url": translate_url(path, "en"),
+        },
+        {
+            "code": "ja",
+            "name": "日本語",
+            "html_lang": "ja",
+            "current": current == "ja",
+            "url": translate_url(path, "ja"),
+        },
     ]

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "casserole.context_processors.service",
             ],
+            "builtins": ["casserole.templatetags.casserole_tags"],
         },
     }
 ]
@@ -168,7 +169,9 @@ CSRF_COOKIE_NAME = "__Host-casserole-csrf" if SECURE_COOKIES else "casserole-csr
 
 # Headers.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto and appends to X-Forwarded-For.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -193,6 +196,7 @@ SECURE_CSP = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["casserole.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_timezone("TIME_ZONE", "Europe/London")
@@ -202,9 +206,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "static_build"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": env_str("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
-    },
+    "staticfiles": {"BACKEND": env_str("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")},
     # Identity photos: never under MEDIA_URL, never served by a URL of their own.
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -212,6 +214,22 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Cache: holds allauth's rate-limit counters, so it must be shared by every worker process.
+# REDIS_URL in production; otherwise a file cache under var/ (shared by the processes of one machine).
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://.")
+CACHE_MODE = env_choice("CACHE_MODE", "redis" if REDIS_URL else "file", ("redis", "file", "memory"))
+if CACHE_MODE == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("CACHE_MODE=redis needs REDIS_URL.")
+CACHES = {
+    "default": {
+        "redis": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "file": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")},
+        "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }[CACHE_MODE]
+}
 
 # Email: the mailer is chosen by EMAIL_URL-free settings. Messages are sent by background tasks.
 EMAIL_MODE = env_choice("EMAIL_MODE", "console" if DEBUG else "smtp", ("console", "smtp", "file"))

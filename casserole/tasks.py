@@ -32,7 +32,7 @@ def deliver_email(email_id: int) -> str:
         message.attempts += 1
         try:
             email.send()
-        except Exception as error:  # noqa: BLE001 - any transport failure is retried
+        except Exception as error:  # any transport failure is retried
             message.last_error = f"{type(error).__name__}: {error}"[:500]
             if message.attempts >= settings.EMAIL_MAX_ATTEMPTS:
                 message.status = OutboundEmail.Status.FAILED
@@ -44,7 +44,9 @@ def deliver_email(email_id: int) -> str:
         message.status = OutboundEmail.Status.SENT
         message.sent_at = timezone.now()
         message.last_error = ""
-        message.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+        # Once delivered, the body (which may hold a one-time link) is not kept.
+        message.body = message.html_body = ""
+        message.save(update_fields=["attempts", "status", "sent_at", "last_error", "body", "html_body"])
         return "sent"
 
 

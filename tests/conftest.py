@@ -66,11 +66,11 @@ def admin_user(db):
     return user
 
 
-def verified_client(user) -> Client:
+def verified_client(user, **client_options) -> Client:
     """A client signed in as `user` whose session has passed the second factor."""
     from django_otp import DEVICE_ID_SESSION_KEY
 
-    client = Client()
+    client = Client(**client_options)
     client.force_login(user)
     device = user.totpdevice_set.filter(confirmed=True).first()
     if device is not None:
@@ -84,3 +84,28 @@ def verified_client(user) -> Client:
 def login_as():
     """`login_as(user)` → a test client for that persona (past the second factor where they have one)."""
     return verified_client
+
+
+def sign_in(client: Client, email: str, password: str, **extra):
+    """Sign in through allauth's form, as a person would (a password, not force_login)."""
+    return client.post("/en/accounts/login/", {"login": email, "password": password}, **extra)
+
+
+def is_signed_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+@pytest.fixture
+def unverified_coordinator(db, area_a):
+    """A coordinator of area A who has not set up an authenticator yet."""
+    return CoordinatorFactory(full_name="Una Unverified", email="coord-new@example.org", areas=[area_a])
+
+
+def page_body(response) -> str:
+    """The HTML with the per-response parts (CSP nonce, masked CSRF token) blanked, so "another
+    area's object" and "does not exist" can be compared byte for byte."""
+    import re
+
+    html = response.content.decode()
+    html = re.sub(r'nonce="[^"]*"', 'nonce=""', html)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken" value=""', html)

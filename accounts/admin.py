@@ -1,0 +1,99 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from accounts.models import Area, CoordinatorMembership, Invitation, User
+from casserole import audit
+
+_ROLE_FIELDS = ("is_cook", "is_referrer", "is_coordinator", "is_staff", "is_superuser", "is_active")
+
+
+class CoordinatorMembershipInline(admin.TabularInline):
+    model = CoordinatorMembership
+    fk_name = "user"
+    extra = 0
+    autocomplete_fields = ["area"]
+    readonly_fields = ["added_by", "created_at"]
+
+
+class UserChange(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+class UserCreation(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email", "full_name")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = UserChange
+    add_form = UserCreation
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_cook", "is_referrer", "is_coordinator", "is_staff", "is_active"]
+    list_filter = ["is_cook", "is_referrer", "is_coordinator", "is_staff", "is_active", "home_area"]
+    search_fields = ["email", "full_name", "name_reading"]
+    inlines = [CoordinatorMembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Person", {"fields": ("full_name", "name_reading", "phone", "preferred_language", "home_area")}),
+        ("Roles", {"fields": _ROLE_FIELDS}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = {name: form.cleaned_data[name] for name in _ROLE_FIELDS if name in form.changed_data}
+        if changed:
+            # Role and activation changes made by an admin are audited like any other role change.
+            audit.record(
+                action="role_changed", actor=request.user, obj=obj, request=request, detail={"changes": changed}
+            )
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for membership in instances:
+            if membership.added_by_id is None:
+                membership.added_by = request.user
+            membership.save()
+            audit.record(
+                action="role_changed",
+                actor=request.user,
+                obj=membership.user,
+                area=membership.area,
+                request=request,
+                detail={"role": "coordinator", "area": membership.area_id, "granted": True},
+            )
+        for membership in formset.deleted_objects:
+            audit.record(
+                action="role_changed",
+                actor=request.user,
+                obj=membership.user,
+                area=membership.area,
+                request=request,
+                detail={"role": "coordinator", "area": membership.area_id, "granted": False},
+            )
+            membership.delete()
+        formset.save_m2m()
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_ja", "country", "help_phone", "distance_unit"]
+    search_fields = ["name", "name_ja"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "area", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["area"]
+    readonly_fields = [f.name for f in Invitation._meta.fields]
+
+    def has_add_permission(self, request):
+        # Invitations are sent from the coordinator pages, which email the link (only its hash is stored).
+        return False

@@ -1,0 +1,391 @@
+"""`manage.py load_demo`: two areas and a demo person for every role, for trying Casserole on a laptop.
+
+Idempotent: every row is found by a stable key (an area's slug, a person's email) and only fields that
+differ from the demo values are written, so a second run changes nothing and creates no duplicates.
+The accounts share one published password and fixed two-factor secrets, so the command refuses to
+run unless DEBUG is on.
+
+To extend it for a new model, add a method to `DemoLoader` (one per group of people or things), call
+it from `load()`, and write rows through `self._upsert(...)` so re-runs stay no-ops.
+"""
+
+import hashlib
+import time
+import unicodedata
+from base64 import b32encode
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import models, transaction
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Area, CoordinatorMembership, User
+
+DEMO_PASSWORD = "casserole-demo-2026"
+DEMO_URL = "http://127.0.0.1:8000/"
+DEMO_DOMAIN = "demo.casserole.example"
+DEMO_DEVICE_NAME = "Demo authenticator"
+
+
+def demo_email(local_part: str) -> str:
+    return f"{local_part}@{DEMO_DOMAIN}"
+
+
+def demo_totp_key(email: str) -> str:
+    """The fixed TOTP secret (40 hex digits = 20 bytes) of a demo account, derived from its email
+    so that every run, on every laptop, gives the same secret. Never use this outside the demo."""
+    return hashlib.sha256(f"casserole-demo-totp:{email}".encode()).hexdigest()[:40]
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    slug: str
+    name: str
+    name_ja: str
+    country: str
+    help_phone: str
+    help_hours: str
+    help_hours_ja: str
+    distance_unit: str
+    time_zone: str
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    """One demo account. `local_part` is its stable key; `role` is the label in the printed table."""
+
+    local_part: str
+    role: str
+    full_name: str
+    name_reading: str = ""
+    phone: str = ""
+    language: str = "en"
+    area: str | None = None  # slug of the home area (or of the area a coordinator looks after)
+
+
+AREAS = (
+    AreaSpec(
+        slug="hackney",
+        name="Hackney",
+        name_ja="ハックニー区",
+        country=Area.Country.GB,
+        help_phone="020 7946 0000",
+        help_hours="Monday to Friday, 9am to 5pm",
+        help_hours_ja="月曜日から金曜日、午前9時から午後5時",
+        distance_unit=Area.DistanceUnit.MILES,
+        time_zone="Europe/London",
+    ),
+    AreaSpec(
+        slug="setagaya",
+        name="Setagaya",
+        name_ja="世田谷区",
+        country=Area.Country.JP,
+        help_phone="03-5555-0123",
+        help_hours="Weekdays, 10am to 6pm",
+        help_hours_ja="平日 午前10時から午後6時",
+        distance_unit=Area.DistanceUnit.KM,
+        time_zone="Asia/Tokyo",
+    ),
+)
+
+ADMIN = PersonSpec(local_part="admin", role="Admin", full_name="Alex Morgan", phone="020 7946 0099")
+
+COORDINATORS = (
+    PersonSpec(
+        local_part="coordinator.hackney",
+        role="Coordinator, Hackney",
+        full_name="Grace Okafor",
+        phone="020 7946 0011",
+        area="hackney",
+    ),
+    PersonSpec(
+        local_part="coordinator.setagaya",
+        role="Coordinator, Setagaya (日本語)",
+        full_name="佐藤 美咲",
+        name_reading="サトウ ミサキ",
+        phone="03-5555-0124",
+        language="ja",
+        area="setagaya",
+    ),
+)
+
+# Stages of a cook's onboarding: "new" has only signed up, "part-way" has filled in a profile and is
+# going through the checks, "ready" has been through every check. Later issues attach the records of
+# each stage (identity check, training, approval) to these same accounts.
+COOKS = (
+    PersonSpec(
+        local_part="cook.new.hackney",
+        role="Cook, Hackney: just signed up",
+        full_name="Tom Fletcher",
+        area="hackney",
+    ),
+    PersonSpec(
+        local_part="cook.partway.hackney",
+        role="Cook, Hackney: part-way (日本語)",
+        full_name="中村 さくら",
+        name_reading="ナカムラ サクラ",
+        phone="07700 900123",
+        language="ja",
+        area="hackney",
+    ),
+    PersonSpec(
+        local_part="cook.ready.hackney",
+        role="Cook, Hackney: fully set up",
+        full_name="Margaret Ellis",
+        phone="07700 900456",
+        area="hackney",
+    ),
+    PersonSpec(
+        local_part="cook.new.setagaya",
+        role="Cook, Setagaya: just signed up",
+        full_name="高橋 健太",
+        name_reading="タカハシ ケンタ",
+        language="ja",
+        area="setagaya",
+    ),
+    PersonSpec(
+        local_part="cook.partway.setagaya",
+        role="Cook, Setagaya: part-way",
+        full_name="Daniel Evans",
+        phone="090-5555-0142",
+        area="setagaya",
+    ),
+    PersonSpec(
+        local_part="cook.ready.setagaya",
+        role="Cook, Setagaya: fully set up",
+        full_name="田中 陽子",
+        name_reading="タナカ ヨウコ",
+        phone="090-5555-0178",
+        language="ja",
+        area="setagaya",
+    ),
+)
+
+REFERRERS = (
+    PersonSpec(
+        local_part="referrer.hackney",
+        role="Referrer, Hackney: a diner's daughter",
+        full_name="Sarah Bennett",
+        phone="07700 900789",
+        area="hackney",
+    ),
+    PersonSpec(
+        local_part="referrer.setagaya",
+        role="Referrer, Setagaya: ケアマネジャー",
+        full_name="山本 恵子",
+        name_reading="ヤマモト ケイコ",
+        phone="03-5555-0199",
+        language="ja",
+        area="setagaya",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    user: User
+    device: TOTPDevice | None = None
+
+
+class DemoLoader:
+    """Writes the demo rows and counts what it created or changed."""
+
+    def __init__(self) -> None:
+        self.created = 0
+        self.updated = 0
+        self._password_hash: str | None = None
+
+    def load(self) -> list[DemoLogin]:
+        areas = self.areas()
+        return [
+            self.admin(),
+            *self.coordinators(areas),
+            *self.cooks(areas),
+            *self.referrers(areas),
+        ]
+
+    # Groups ---------------------------------------------------------------------------------------
+
+    def areas(self) -> dict[str, Area]:
+        result = {}
+        for spec in AREAS:
+            values = {name: getattr(spec, name) for name in spec.__dataclass_fields__ if name != "slug"}
+            result[spec.slug], _ = self._upsert(Area, lookup={"slug": spec.slug}, values=values)
+        return result
+
+    def admin(self) -> DemoLogin:
+        user = self._person(ADMIN, None, is_staff=True, is_superuser=True)
+        return DemoLogin(ADMIN.role, user, self._fixed_totp(user))
+
+    def coordinators(self, areas: dict[str, Area]) -> list[DemoLogin]:
+        logins = []
+        for spec in COORDINATORS:
+            area = areas[spec.area]
+            user = self._person(spec, area, is_coordinator=True)
+            self._upsert(CoordinatorMembership, lookup={"user": user, "area": area}, values={})
+            logins.append(DemoLogin(spec.role, user, self._fixed_totp(user)))
+        return logins
+
+    def cooks(self, areas: dict[str, Area]) -> list[DemoLogin]:
+        return [DemoLogin(spec.role, self._person(spec, areas[spec.area], is_cook=True)) for spec in COOKS]
+
+    def referrers(self, areas: dict[str, Area]) -> list[DemoLogin]:
+        return [DemoLogin(spec.role, self._person(spec, areas[spec.area], is_referrer=True)) for spec in REFERRERS]
+
+    # Building blocks ------------------------------------------------------------------------------
+
+    def _upsert(self, model: type[models.Model], *, lookup: dict, values: dict) -> tuple[models.Model, bool]:
+        """Find the row by `lookup`; create it with `values`, or write only the values that differ.
+        Foreign keys in `values` must be given by their `<name>_id` so comparing costs no query."""
+        obj, created = model.objects.get_or_create(**lookup, defaults=values)
+        if created:
+            self.created += 1
+            return obj, True
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if changed:
+            for name in changed:
+                setattr(obj, name, values[name])
+            obj.save(update_fields=changed)
+            self.updated += 1
+        return obj, False
+
+    def _person(self, spec: PersonSpec, home_area: Area | None, **roles: bool) -> User:
+        """A demo account with a verified email address and the demo password. Coordinators have no
+        home area of their own here: their area comes from the membership."""
+        flags = {"is_cook": False, "is_referrer": False, "is_coordinator": False, "is_staff": False}
+        flags |= {"is_superuser": False, "is_active": True} | roles
+        values = {
+            "full_name": spec.full_name,
+            "name_reading": spec.name_reading,
+            "phone": spec.phone,
+            "preferred_language": spec.language,
+            "home_area_id": None if roles.get("is_coordinator") or home_area is None else home_area.pk,
+            **flags,
+        }
+        email = demo_email(spec.local_part)
+        user, created = self._upsert(User, lookup={"email": email}, values=values)
+        self._set_demo_password(user, counts_as_update=not created)
+        self._upsert(EmailAddress, lookup={"user": user, "email": email}, values={"verified": True, "primary": True})
+        return user
+
+    def _set_demo_password(self, user: User, *, counts_as_update: bool) -> None:
+        if user.check_password(DEMO_PASSWORD):
+            return
+        # One hash for every account: hashing is deliberately slow and the password is public anyway.
+        if self._password_hash is None:
+            self._password_hash = make_password(DEMO_PASSWORD)
+        user.password = self._password_hash
+        user.save(update_fields=["password"])
+        self.updated += counts_as_update
+
+    def _fixed_totp(self, user: User) -> TOTPDevice:
+        device, _ = self._upsert(
+            TOTPDevice,
+            lookup={"user": user, "name": DEMO_DEVICE_NAME},
+            values={"key": demo_totp_key(user.email), "confirmed": True},
+        )
+        return device
+
+
+def current_code(device: TOTPDevice) -> tuple[str, int]:
+    """The device's code right now and how many seconds it has left."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    seconds_left = device.step - int(time.time() - device.t0) % device.step
+    return f"{totp.token():0{device.digits}d}", seconds_left
+
+
+def base32_secret(device: TOTPDevice) -> str:
+    return b32encode(device.bin_key).decode()
+
+
+def _width(text: str) -> int:
+    # Japanese characters take two columns in a terminal; pad by what is seen, not by len().
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+class Command(BaseCommand):
+    help = "Load the demo areas and accounts (only with DEBUG on). Safe to run again: it changes nothing."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--codes",
+            action="store_true",
+            help="Only print the demo logins with fresh two-factor codes; write nothing.",
+        )
+
+    def handle(self, *args, codes: bool = False, **options) -> None:
+        if not settings.DEBUG:
+            raise CommandError(
+                "load_demo only runs with DEBUG on: it creates accounts with a published password and "
+                "fixed two-factor secrets, which must never exist on a real service. "
+                "On a laptop, run it as `DEBUG=1 python manage.py load_demo` (or use `make run`)."
+            )
+        if codes:
+            logins = self._existing_logins()
+            if not logins:
+                raise CommandError("There is no demo data yet. Run `python manage.py load_demo` first.")
+        else:
+            loader = DemoLoader()
+            with transaction.atomic():
+                logins = loader.load()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo data loaded (rows created: {loader.created}, rows updated: {loader.updated})."
+                )
+            )
+        self._print_logins(logins)
+
+    def _existing_logins(self) -> list[DemoLogin]:
+        specs = (ADMIN, *COORDINATORS, *COOKS, *REFERRERS)
+        users = {user.email: user for user in User.objects.filter(email__in=[demo_email(s.local_part) for s in specs])}
+        devices = {d.user_id: d for d in TOTPDevice.objects.filter(user__in=users.values(), name=DEMO_DEVICE_NAME)}
+        return [
+            DemoLogin(spec.role, users[email], devices.get(users[email].pk))
+            for spec in specs
+            if (email := demo_email(spec.local_part)) in users
+        ]
+
+    def _print_logins(self, logins: list[DemoLogin]) -> None:
+        rows = [("Role", "Email", "Password", "Two-factor secret", "Code now")]
+        for login in logins:
+            secret, code = ("", "")
+            if login.device is not None:
+                secret = base32_secret(login.device)
+                code, _ = current_code(login.device)
+            rows.append((login.role, login.user.email, DEMO_PASSWORD, secret, code))
+        widths = [max(_width(row[column]) for row in rows) for column in range(len(rows[0]))]
+        rule = "  ".join("-" * width for width in widths)
+
+        write = self.stdout.write
+        write("")
+        write(self.style.MIGRATE_HEADING(f"Casserole demo: open {DEMO_URL} and sign in as any of these."))
+        write(rule)
+        for index, row in enumerate(rows):
+            write("  ".join(_pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
+            if index == 0:
+                write(rule)
+        write(rule)
+
+        with_device = [login for login in logins if login.device is not None]
+        if not with_device:
+            return
+        _, seconds_left = current_code(with_device[0].device)
+        write("")
+        write("The admin and the coordinators must also enter a 6-digit code after their password.")
+        write("Add their secret to an authenticator app (type it in, or open the otpauth:// link below),")
+        write(f"or use 'Code now', which is good for about {seconds_left + 30} more seconds. For fresh codes:")
+        write("  DEBUG=1 .venv/bin/python manage.py load_demo --codes")
+        write("")
+        for login in with_device:
+            write(f"  {login.user.email}")
+            write(f"    {login.device.config_url}")
+        write("")

@@ -1,0 +1,9 @@
+# "Sunday 22 November 2026, 5:30pm" (GOV.UK style).
+DATE_FORMAT = "l j F Y"
+TIME_FORMAT = "g:i A"
+DATETIME_FORMAT = "l j F Y, g:i A"
+SHORT_DATE_FORMAT = "j F Y"
+SHORT_DATETIME_FORMAT = "j F Y, g:i A"
+MONTH_DAY_FORMAT = "j F"
+YEAR_MONTH_FORMAT = "F Y"
+FIRST_DAY_OF_WEEK = 1

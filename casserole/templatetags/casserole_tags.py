@@ -1,0 +1,35 @@
+from django import template
+from django.utils import formats, timezone
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+def _english_time(value) -> str:
+    # GOV.UK style: "5:30pm", "9am", "12pm" (Django's "a" would give "p.m.").
+    hour = value.hour % 12 or 12
+    suffix = "am" if value.hour < 12 else "pm"
+    return f"{hour}{suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d}{suffix}"
+
+
+@register.filter
+def when(value) -> str:
+    """A date and time as people in each language write it: "Sunday 22 November 2026, 5:30pm" /
+    "2026年11月22日(日) 17:30"."""
+    if not value:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if (get_language() or "en") == "ja":
+        return formats.date_format(value, "DATETIME_FORMAT")
+    return f"{formats.date_format(value, 'DATE_FORMAT')}, {_english_time(value)}"
+
+
+@register.filter
+def day(value) -> str:
+    """A date alone: "Sunday 22 November 2026" / "2026年11月22日(日)"."""
+    if not value:
+        return ""
+    if hasattr(value, "hour") and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "DATE_FORMAT")

@@ -1,0 +1,344 @@
+"""Who may reach what: every URL pattern × method × persona, with the status each must get.
+
+Personas: anonymous, a diner's referrer, a cook (not yet active), the coordinators of area A and of
+area B, and an admin. Signed-in personas have passed the second factor where they have one, so the
+matrix tests the permission checks, not the two-factor redirect (tests/accounts/test_two_factor.py).
+Objects live in area A.
+
+`test_every_url_pattern_is_in_the_matrix` walks the URL resolver and fails when a pattern has no row:
+a new page cannot ship without deciding who may reach it. Each row's request runs inside a savepoint
+that is rolled back, so one persona's successful POST does not change what the next one sees.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from accounts.models import CoordinatorMembership, Invitation, User
+from accounts.services import hash_token
+from tests.conftest import page_body, verified_client
+from tests.factories import CoordinatorFactory, UserFactory, add_totp
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("anonymous", "referrer", "cook", "coordinator_a", "coordinator_b", "admin_user")
+SIGNED_IN = PERSONAS[1:]
+COORDINATORS = ("coordinator_a", "coordinator_b", "admin_user")
+
+OK, FOUND, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, GONE = 200, 302, 403, 404, 405, 410
+
+
+def expect(default: int, **overrides: int) -> dict[str, int]:
+    statuses = dict.fromkeys(PERSONAS, default)
+    statuses.update(overrides)
+    return statuses
+
+
+# Shapes that repeat.
+PUBLIC = expect(OK)
+SIGNED_IN_ONLY = expect(OK, anonymous=FOUND)
+ANONYMOUS_ONLY = expect(FOUND, anonymous=OK)  # allauth sends a signed-in person on to their page
+COORDINATOR_PAGE = expect(OK, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN)
+STAFF_ONLY = expect(FOUND, admin_user=OK)  # the admin sends everyone else to the sign-in page
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str  # literal, with {placeholders} for objects built in area A
+    method: str
+    expected: dict[str, int]
+    data: dict = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+ROWS = [
+    # Public pages.
+    Row("/healthz", "GET", PUBLIC),
+    Row("/healthz", "POST", expect(NOT_ALLOWED)),
+    Row("/en/", "GET", PUBLIC),
+    Row("/ja/", "GET", PUBLIC),
+    Row("/en/", "POST", expect(NOT_ALLOWED)),
+    Row("/en/accessibility/", "GET", PUBLIC),
+    Row("/en/privacy/", "GET", PUBLIC),
+    # allauth.
+    Row("/en/accounts/login/", "GET", ANONYMOUS_ONLY),
+    Row("/en/accounts/login/", "POST", ANONYMOUS_ONLY, {"login": "nobody@example.org", "password": "wrong password"}),
+    Row("/en/accounts/logout/", "GET", expect(OK, anonymous=FOUND)),
+    Row("/en/accounts/logout/", "POST", expect(FOUND)),
+    Row("/en/accounts/inactive/", "GET", PUBLIC),
+    Row("/en/accounts/signup/", "GET", ANONYMOUS_ONLY),
+    Row("/en/accounts/signup/", "POST", ANONYMOUS_ONLY, {"email": "not-an-email"}),
+    Row("/en/accounts/reauthenticate/", "GET", SIGNED_IN_ONLY),
+    Row("/en/accounts/email/", "GET", SIGNED_IN_ONLY),
+    Row("/en/accounts/confirm-email/", "GET", PUBLIC),
+    Row("/en/accounts/confirm-email/{email_key}/", "GET", PUBLIC),
+    Row("/en/accounts/confirm-email/{email_key}/", "POST", expect(FOUND)),
+    Row("/en/accounts/password/change/", "GET", SIGNED_IN_ONLY),
+    Row("/en/accounts/password/change/", "POST", SIGNED_IN_ONLY, {"oldpassword": "wrong"}),
+    Row("/en/accounts/password/set/", "GET", expect(FOUND)),  # everyone has a password: on to "change"
+    Row("/en/accounts/password/reset/", "GET", PUBLIC),
+    Row("/en/accounts/password/reset/", "POST", expect(FOUND), {"email": "nobody@example.org"}),
+    Row("/en/accounts/password/reset/done/", "GET", PUBLIC),
+    Row("/en/accounts/password/reset/key/{reset_key}/", "GET", expect(FOUND)),
+    Row("/en/accounts/password/reset/key/done/", "GET", PUBLIC),
+    Row("/en/accounts/login/code/confirm/", "GET", expect(NOT_FOUND)),  # sign-in by code is off
+    # Your account.
+    Row("/en/account/", "GET", SIGNED_IN_ONLY),
+    Row("/en/account/details/", "GET", SIGNED_IN_ONLY),
+    Row("/en/account/details/", "POST", SIGNED_IN_ONLY, {"full_name": ""}),
+    Row("/en/account/two-factor/set-up/", "GET", SIGNED_IN_ONLY),
+    Row("/en/account/two-factor/set-up/", "POST", SIGNED_IN_ONLY, {"code": "000000"}),
+    # Without an authenticator the verify page sends you to set one up.
+    Row("/en/account/two-factor/", "GET", expect(OK, anonymous=FOUND, referrer=FOUND, cook=FOUND)),
+    Row("/en/account/two-factor/", "POST", expect(OK, anonymous=FOUND, referrer=FOUND, cook=FOUND), {"code": "x"}),
+    Row("/en/account/two-factor/backup-codes/", "GET", SIGNED_IN_ONLY),
+    Row("/en/account/two-factor/backup-codes/", "POST", expect(FOUND)),
+    Row("/en/account/two-factor/turn-off/", "GET", expect(NOT_ALLOWED, anonymous=FOUND)),
+    # Turning it off is refused for coordinators and admins, with a message: every one is sent back.
+    Row("/en/account/two-factor/turn-off/", "POST", expect(FOUND)),
+    Row("/en/account/invitation/{invitation_token}/", "GET", PUBLIC),
+    Row("/en/account/invitation/{invitation_token}/", "POST", PUBLIC, {"full_name": ""}),
+    Row("/en/account/invitation/not-a-real-token/", "GET", expect(GONE)),
+    # Coordinator pages.
+    Row("/en/coordinator/", "GET", COORDINATOR_PAGE),
+    Row("/en/coordinator/coordinators/invite/", "GET", COORDINATOR_PAGE),
+    # Area A is not among coordinator B's choices: the form comes back with an error.
+    Row(
+        "/en/coordinator/coordinators/invite/",
+        "POST",
+        expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_b=OK),
+        {"full_name": "Ian Invitee", "email": "ian@example.org", "area": "{area_a}"},
+    ),
+    Row(
+        "/en/coordinator/coordinators/invitations/{invitation_a}/cancel/",
+        "POST",
+        expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_b=NOT_FOUND),
+    ),
+    Row(
+        "/en/coordinator/coordinators/invitations/{invitation_a}/cancel/",
+        "GET",
+        expect(NOT_ALLOWED, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN),
+    ),
+    Row(
+        "/en/coordinator/coordinators/{membership_a}/remove/",
+        "POST",
+        expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_b=NOT_FOUND),
+    ),
+    Row(
+        "/en/coordinator/coordinators/{membership_a}/remove/",
+        "GET",
+        expect(NOT_ALLOWED, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN),
+    ),
+    # The admin's own pages. Our admin site sends its sign-in page to ours.
+    Row("/admin/", "GET", STAFF_ONLY),
+    Row("/admin/login/", "GET", expect(FOUND)),
+    Row("/admin/logout/", "POST", STAFF_ONLY),
+    Row("/admin/password_change/", "GET", STAFF_ONLY),
+    Row("/admin/password_change/done/", "GET", STAFF_ONLY),
+    Row("/admin/autocomplete/", "GET", expect(FOUND, admin_user=FORBIDDEN)),  # needs a field to complete
+    Row("/admin/jsi18n/", "GET", STAFF_ONLY),
+    Row("/admin/r/{user_content_type}/{cook_pk}/", "GET", expect(FOUND, admin_user=NOT_FOUND)),  # no public URL
+    Row("/admin/accounts/", "GET", STAFF_ONLY),
+    Row("/admin/no-such-page/", "GET", expect(FOUND, admin_user=NOT_FOUND)),
+    Row("/admin/accounts/user/{cook_pk}/change/", "GET", STAFF_ONLY),
+    Row("/admin/accounts/user/{cook_pk}/change/", "POST", STAFF_ONLY, {"email": ""}),
+    Row("/admin/accounts/user/{cook_pk}/delete/", "GET", STAFF_ONLY),
+]
+# Every model in the admin: its list page is staff only. (Its other pages sit behind the same check,
+# admin_view, which the rows above exercise.)
+ROWS += [
+    Row(f"/admin/{model._meta.app_label}/{model._meta.model_name}/", "GET", STAFF_ONLY)
+    for model in admin.site._registry
+]
+
+
+# Objects and personas ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def objects(area_a, coordinator_a, cook) -> dict[str, str]:
+    """Things in area A that rows point at: an open invitation, another coordinator's membership,
+    an unconfirmed email address and a password-reset link."""
+    token = "matrix-invitation-token"
+    invitation = Invitation.objects.create(
+        email="invited@example.org",
+        full_name="Ivy Invited",
+        area=area_a,
+        invited_by=coordinator_a,
+        token_hash=hash_token(token),
+        expires_at=_in_a_week(),
+    )
+    other = CoordinatorFactory(full_name="Olive Other", email="coord-a2@example.org", areas=[area_a])
+    newcomer = UserFactory(email="newcomer@example.org")
+    EmailAddress.objects.filter(user=newcomer).update(verified=False)
+    address = EmailAddress.objects.get(user=newcomer)
+    return {
+        "area_a": str(area_a.pk),
+        "invitation_a": str(invitation.pk),
+        "invitation_token": token,
+        "membership_a": str(CoordinatorMembership.objects.get(user=other).pk),
+        "email_key": EmailConfirmationHMAC(address).key,
+        "reset_key": f"{user_pk_to_url_str(cook)}-{default_token_generator.make_token(cook)}",
+        "cook_pk": str(cook.pk),
+        "user_content_type": str(ContentType.objects.get_for_model(User).pk),
+    }
+
+
+def _in_a_week():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() + timedelta(days=7)
+
+
+@pytest.fixture
+def personas(referrer, cook, coordinator_a, coordinator_b, admin_user):
+    return {
+        "anonymous": None,
+        "referrer": referrer,
+        "cook": cook,
+        "coordinator_a": coordinator_a,
+        "coordinator_b": coordinator_b,
+        "admin_user": admin_user,
+    }
+
+
+def client_for(user, **options) -> Client:
+    return Client(**options) if user is None else verified_client(user, **options)
+
+
+def request_and_roll_back(client: Client, row: Row, objects: dict[str, str]):
+    path = row.path.format(**objects)
+    data = {k: v.format(**objects) for k, v in row.data.items()}
+    # A request may flush or rotate the session (sign out): keep the cookie for the next row.
+    cookies = {name: morsel.value for name, morsel in client.cookies.items()}
+    cache.clear()  # rate-limit counters live in the cache, which the rollback does not undo
+    with transaction.atomic():
+        if row.method == "GET":
+            response = client.get(path)
+        else:
+            response = client.post(path, data)
+        transaction.set_rollback(True)
+    for name, value in cookies.items():
+        client.cookies[name] = value
+    return response
+
+
+# The matrix ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_access_matrix(row, personas, objects):
+    actual = {name: request_and_roll_back(client_for(user), row, objects).status_code for name, user in personas.items()}
+
+    unexpected_success = {
+        name: status for name, status in actual.items() if 200 <= status < 300 and row.expected[name] != status
+    }
+    assert unexpected_success == {}, f"unexpected 2xx for {row.id}: {unexpected_success}"
+    assert actual == row.expected
+
+
+def test_another_areas_objects_look_exactly_like_missing_ones(personas, objects):
+    """Coordinator B cannot tell an area A invitation or membership from an id that does not exist."""
+    client = client_for(personas["coordinator_b"])
+    for template in (
+        "/en/coordinator/coordinators/invitations/{}/cancel/",
+        "/en/coordinator/coordinators/{}/remove/",
+    ):
+        key = "invitation_a" if "invitations" in template else "membership_a"
+        theirs = client.post(template.format(objects[key]))
+        missing = client.post(template.format(987654))
+        assert theirs.status_code == missing.status_code == NOT_FOUND
+        assert page_body(theirs) == page_body(missing)
+
+
+def test_coordinator_a_can_act_on_area_a_objects(personas, objects):
+    client = client_for(personas["coordinator_a"])
+    response = client.post(f"/en/coordinator/coordinators/invitations/{objects['invitation_a']}/cancel/")
+    assert response.status_code == FOUND
+    assert Invitation.objects.get(pk=objects["invitation_a"]).revoked_at is not None
+    response = client.post(f"/en/coordinator/coordinators/{objects['membership_a']}/remove/")
+    assert response.status_code == FOUND
+    assert not CoordinatorMembership.objects.filter(pk=objects["membership_a"]).exists()
+
+
+POST_ROWS = [row for row in ROWS if row.method == "POST"]
+
+
+@pytest.mark.parametrize("row", POST_ROWS, ids=[row.id for row in POST_ROWS])
+def test_posts_without_a_csrf_token_are_refused(row, personas, objects):
+    actual = {
+        name: request_and_roll_back(client_for(user, enforce_csrf_checks=True), row, objects).status_code
+        for name, user in personas.items()
+    }
+    assert actual == dict.fromkeys(PERSONAS, FORBIDDEN)
+
+
+# The inventory -------------------------------------------------------------------------------------
+
+
+def _all_routes(resolver=None, prefix: str = "") -> list[str]:
+    resolver = resolver or get_resolver()
+    routes = []
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            routes += _all_routes(pattern, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            routes.append(prefix + str(pattern.pattern))
+    return routes
+
+
+def _admin_model_prefix(route: str) -> str | None:
+    """`admin/<app>/<model>/…` patterns are one group per model; the admin's own pages are not."""
+    for model in admin.site._registry:
+        prefix = f"admin/{model._meta.app_label}/{model._meta.model_name}/"
+        if route.startswith(prefix):
+            return prefix
+    return None
+
+
+def test_every_url_pattern_is_in_the_matrix(objects):
+    covered = set()
+    for row in ROWS:
+        match = resolve(row.path.format(**objects))
+        covered.add(match.route)
+        if prefix := _admin_model_prefix(match.route):
+            covered.add(prefix)
+
+    missing = [
+        route
+        for route in _all_routes()
+        if route not in covered and (_admin_model_prefix(route) or route) not in covered
+    ]
+    assert missing == [], "URL patterns with no row in the access matrix:\n" + "\n".join(missing)
+
+
+def test_every_admin_app_has_a_row():
+    apps = {model._meta.app_label for model in admin.site._registry}
+    with_rows = {row.path.split("/")[2] for row in ROWS if row.path.startswith("/admin/") and row.path.count("/") >= 4}
+    assert apps - with_rows == set()
+
+
+def test_session_cookie_name_is_what_the_matrix_restores():
+    # request_and_roll_back restores cookies by name; the session cookie must be one of them.
+    assert settings.SESSION_COOKIE_NAME
+
+
+def test_signed_in_personas_have_passed_the_second_factor(personas):
+    for name in COORDINATORS:
+        add_totp  # noqa: B018 - personas get their device from conftest
+        assert client_for(personas[name]).get("/en/coordinator/").status_code == OK
