@@ -217,20 +217,24 @@ def get_or_create_pending_totp(user: User) -> TOTPDevice:
     return device
 
 
-@transaction.atomic
 def confirm_totp(*, user: User, device: TOTPDevice, token: str, request=None) -> list[str]:
     """Confirm the authenticator with a code from it, replace any older one and issue fresh backup
-    codes (returned once, stored hashed by nobody but shown to the person only now)."""
+    codes (returned so they can be shown once). A wrong code is audited and counts towards
+    django-otp's throttle, so it is checked outside the transaction that would roll that back."""
     if device.user_id != user.pk or device.confirmed:
         raise AccountError(_("Start setting up your authenticator again."))
+    if not device.verify_is_allowed()[0]:
+        audit.record(action="second_factor_failed", actor=user, obj=user, request=request, detail={"throttled": True})
+        raise AccountError(_("Too many wrong codes. Wait a few minutes, then try again."))
     if not device.verify_token(token):
         audit.record(action="second_factor_failed", actor=user, obj=user, request=request, detail={"stage": "setup"})
         raise AccountError(_("That code did not work. Check the time on your phone and enter the newest code."))
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    codes = _replace_backup_codes(user)
-    audit.record(action="second_factor_enrolled", actor=user, obj=user, request=request)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _replace_backup_codes(user)
+        audit.record(action="second_factor_enrolled", actor=user, obj=user, request=request)
     return codes
 
 

@@ -19,3 +19,5 @@ urlpatterns += i18n_patterns(
 )
 handler403 = "casserole.views.permission_denied"
 handler404 = "casserole.views.page_not_found"
+# allauth answers rate-limited requests with this handler (templates/429.html on our page shell).
+handler429 = "casserole.views.too_many_requests"

@@ -37,3 +37,7 @@ def permission_denied(request, exception=None):
 
 def page_not_found(request, exception=None):
     return render(request, "pages/404.html", status=404)
+
+
+def too_many_requests(request, exception=None):
+    return render(request, "429.html", status=429)

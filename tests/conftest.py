@@ -20,19 +20,56 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+# Builders, so a module-scoped fixture can make the same personas once (see tests/test_access_matrix.py).
+
+
+def make_area_a():
+    return AreaFactory(name="Area A", slug="area-a")
+
+
+def make_area_b():
+    return AreaFactory(name="Area B", slug="area-b", country="JP", help_phone="03-1234-5678")
+
+
+def make_cook(area_a):
+    return UserFactory(full_name="Cathy Cook", email="cook@example.org", is_cook=True, home_area=area_a)
+
+
+def make_referrer(area_a):
+    return UserFactory(full_name="Rita Referrer", email="referrer@example.org", is_referrer=True, home_area=area_a)
+
+
+def make_coordinator_a(area_a):
+    user = CoordinatorFactory(full_name="Ada Coordinator", email="coord-a@example.org", areas=[area_a])
+    add_totp(user)
+    return user
+
+
+def make_coordinator_b(area_b):
+    user = CoordinatorFactory(full_name="Ben Coordinator", email="coord-b@example.org", areas=[area_b])
+    add_totp(user)
+    return user
+
+
+def make_admin_user():
+    user = UserFactory(full_name="Alex Admin", email="admin@example.org", is_staff=True, is_superuser=True)
+    add_totp(user)
+    return user
+
+
 @pytest.fixture
 def area_a(db):
-    return AreaFactory(name="Area A", slug="area-a")
+    return make_area_a()
 
 
 @pytest.fixture
 def area_b(db):
-    return AreaFactory(name="Area B", slug="area-b", country="JP", help_phone="03-1234-5678")
+    return make_area_b()
 
 
 @pytest.fixture
 def cook(db, area_a):
-    return UserFactory(full_name="Cathy Cook", email="cook@example.org", is_cook=True, home_area=area_a)
+    return make_cook(area_a)
 
 
 @pytest.fixture
@@ -42,28 +79,22 @@ def second_cook(db, area_a):
 
 @pytest.fixture
 def referrer(db, area_a):
-    return UserFactory(full_name="Rita Referrer", email="referrer@example.org", is_referrer=True, home_area=area_a)
+    return make_referrer(area_a)
 
 
 @pytest.fixture
 def coordinator_a(db, area_a):
-    user = CoordinatorFactory(full_name="Ada Coordinator", email="coord-a@example.org", areas=[area_a])
-    add_totp(user)
-    return user
+    return make_coordinator_a(area_a)
 
 
 @pytest.fixture
 def coordinator_b(db, area_b):
-    user = CoordinatorFactory(full_name="Ben Coordinator", email="coord-b@example.org", areas=[area_b])
-    add_totp(user)
-    return user
+    return make_coordinator_b(area_b)
 
 
 @pytest.fixture
 def admin_user(db):
-    user = UserFactory(full_name="Alex Admin", email="admin@example.org", is_staff=True, is_superuser=True)
-    add_totp(user)
-    return user
+    return make_admin_user()
 
 
 def verified_client(user, **client_options) -> Client:

@@ -170,10 +170,15 @@ def test_coordinator_cannot_cancel_another_areas_invitation(login_as, coordinato
     client = login_as(coordinator_a)
     response = client.post(f"/en/coordinator/coordinators/invitations/{invitation.pk}/cancel/")
     missing = client.post("/en/coordinator/coordinators/invitations/999999/cancel/")
-    assert response.status_code == 404
-    assert page_body(response) == page_body(missing)
+    assert response.status_code == missing.status_code == 404
+    assert same_page(response, missing, f"/invitations/{invitation.pk}/", "/invitations/999999/")
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
+
+
+def same_page(response, other, path_part: str, other_path_part: str) -> bool:
+    # The pages may differ only in the path they echo (in the language switch).
+    return page_body(response).replace(path_part, "/ID/") == page_body(other).replace(other_path_part, "/ID/")
 
 
 @pytest.fixture
@@ -207,8 +212,8 @@ def test_coordinator_cannot_remove_another_areas_coordinator(login_as, coordinat
     client = login_as(coordinator_a)
     response = client.post(f"/en/coordinator/coordinators/{membership.pk}/remove/")
     missing = client.post("/en/coordinator/coordinators/999999/remove/")
-    assert response.status_code == 404
-    assert page_body(response) == page_body(missing)
+    assert response.status_code == missing.status_code == 404
+    assert same_page(response, missing, f"/coordinators/{membership.pk}/", "/coordinators/999999/")
     assert CoordinatorMembership.objects.filter(pk=membership.pk).exists()
 
 

@@ -14,7 +14,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 # The test environment relaxes these for the test client; production must not inherit them.
-_TEST_ONLY = {"SECURE_COOKIES", "SECURE_SSL_REDIRECT", "TASKS_BACKEND", "EMAIL_MODE", "DATABASE_URL"}
+_TEST_ONLY = {
+    "SECURE_COOKIES",
+    "SECURE_SSL_REDIRECT",
+    "TASKS_BACKEND",
+    "EMAIL_MODE",
+    "CACHE_MODE",
+    "REDIS_URL",
+    "DATABASE_URL",
+    "BEHIND_PROXY",
+}
 
 
 def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
@@ -71,6 +80,9 @@ def test_short_secret_key_with_debug_off_stops_start_up(tmp_path):
         ("GEOCODER", "google", {}),
         ("EMAIL_MODE", "carrier-pigeon", {}),
         ("SESSION_COOKIE_AGE", "soon", {}),
+        ("CACHE_MODE", "memcached", {}),
+        ("REDIS_URL", "http://cache:6379", {}),
+        ("BEHIND_PROXY", "perhaps", {}),
     ],
 )
 def test_bad_environment_value_stops_start_up_and_names_the_variable(tmp_path, variable, value, extra):
@@ -119,6 +131,7 @@ print(json.dumps({
     "hsts_seconds": settings.SECURE_HSTS_SECONDS,
     "hsts_subdomains": settings.SECURE_HSTS_INCLUDE_SUBDOMAINS,
     "debug": settings.DEBUG,
+    "cache": settings.CACHES["default"]["BACKEND"],
     "engine": settings.DATABASES["default"]["ENGINE"],
     "db_name": str(settings.DATABASES["default"]["NAME"]),
     "db_options": settings.DATABASES["default"].get("OPTIONS", {}),
@@ -156,6 +169,11 @@ def test_production_cookies_are_secure_httponly_and_samesite(production_settings
     assert production_settings["session_samesite"] in {"Lax", "Strict"}
     assert production_settings["csrf_secure"] is True
     assert production_settings["ssl_redirect"] is True
+
+
+def test_production_rate_limit_cache_is_shared_between_processes(production_settings):
+    # allauth's rate-limit counters must not live in one worker's memory.
+    assert production_settings["cache"] != "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_production_sends_hsts_for_a_year_with_subdomains(production_settings):
