@@ -212,12 +212,18 @@ def focus_problems(page, *, from_page_start: bool) -> list[str]:
     from_page_start = from_page_start and page.evaluate(
         "() => !document.activeElement || document.activeElement === document.body"
     )
+    nothing = 0
     for step in range(FOCUS_STEPS):
         page.keyboard.press("Tab")
         info = page.evaluate(_FOCUS_STEP)
         if info is None:
-            problems.append(f"Tab {step + 1} focused nothing")
-            break
+            # Past the last element focus leaves the page once, then wraps round to the top.
+            nothing += 1
+            if step == 0 or nothing > 1:
+                problems.append(f"Tab {step + 1} focused nothing on the page")
+                break
+            continue
+        nothing = 0
         if step == 0 and from_page_start and not info["skipLink"]:
             problems.append(f"the first Tab focused {info['element']}, not the skip link")
         if not info["indicator"]:
