@@ -160,6 +160,9 @@ ACCOUNT_RATE_LIMITS = {
 OTP_TOTP_ISSUER = "Casserole"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# The admin must not show anyone's TOTP key or QR code (an admin could clone a coordinator's
+# authenticator) nor backup codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 TWO_FACTOR_BACKUP_CODES = 10
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 
@@ -290,5 +293,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
-    "loggers": {"django.security.csrf": {"level": "WARNING"}},
+    "loggers": {
+        "django.security.csrf": {"level": "WARNING"},
+        # At DEBUG this logger writes the whole template context whenever a variable is missing,
+        # which would put backup codes and TOTP secrets in the log. Never below INFO.
+        "django.template": {"level": "INFO"},
+    },
 }

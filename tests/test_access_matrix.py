@@ -168,6 +168,9 @@ ROWS = [
     Row("/admin/accounts/user/{cook_pk}/change/", "GET", STAFF_ONLY),
     Row("/admin/accounts/user/{cook_pk}/change/", "POST", STAFF_ONLY, {"email": ""}),
     Row("/admin/accounts/user/{cook_pk}/delete/", "GET", STAFF_ONLY),
+    # Nobody, not even an admin, may read someone's authenticator key (they could clone it).
+    Row("/admin/otp_totp/totpdevice/{totp_device}/config/", "GET", expect(FOUND, admin_user=FORBIDDEN)),
+    Row("/admin/otp_totp/totpdevice/{totp_device}/qrcode/", "GET", expect(FOUND, admin_user=FORBIDDEN)),
 ]
 # Every model in the admin: its list page is staff only. (Its other pages sit behind the same check,
 # admin_view, which the rows above exercise.)
@@ -236,6 +239,7 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
         "email_key": EmailConfirmationHMAC(address).key,
         "reset_key": f"{user_pk_to_url_str(forgetful)}-{default_token_generator.make_token(forgetful)}",
         "cook_pk": str(users["cook"].pk),
+        "totp_device": str(users["coordinator_a"].totpdevice_set.get().pk),
         "user_content_type": str(ContentType.objects.get_for_model(User).pk),
     }
 
@@ -305,7 +309,9 @@ POST_ROWS = [row for row in ROWS if row.method == "POST"]
 
 @pytest.mark.parametrize("row", POST_ROWS, ids=[row.id for row in POST_ROWS])
 def test_posts_without_a_csrf_token_are_refused(row, world, csrf_clients):
-    actual = {name: request_and_roll_back(client, row, world.objects).status_code for name, client in csrf_clients.items()}
+    actual = {
+        name: request_and_roll_back(client, row, world.objects).status_code for name, client in csrf_clients.items()
+    }
     assert actual == dict.fromkeys(PERSONAS, FORBIDDEN)
 
 

@@ -35,7 +35,9 @@ def accept_data(**overrides) -> dict:
     return data
 
 
-def test_coordinator_invites_someone_to_their_own_area(login_as, coordinator_a, area_a, django_capture_on_commit_callbacks):
+def test_coordinator_invites_someone_to_their_own_area(
+    login_as, coordinator_a, area_a, django_capture_on_commit_callbacks
+):
     client = login_as(coordinator_a)
     response = invite(client, django_capture_on_commit_callbacks, area_a)
 
@@ -45,7 +47,12 @@ def test_coordinator_invites_someone_to_their_own_area(login_as, coordinator_a, 
     assert invitation.area == area_a
     assert invitation.invited_by == coordinator_a
     entry = AuditEntry.objects.get(action="coordinator_invited")
-    assert (entry.actor, entry.area, entry.object_id, entry.ip) == (coordinator_a, area_a, str(invitation.pk), "127.0.0.1")
+    assert (entry.actor, entry.area, entry.object_id, entry.ip) == (
+        coordinator_a,
+        area_a,
+        str(invitation.pk),
+        "127.0.0.1",
+    )
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ian@example.org"]
     path = invitation_path(mail.outbox[0])

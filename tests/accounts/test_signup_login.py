@@ -41,7 +41,9 @@ def confirmation_path(message) -> str:
     return match.group(1)
 
 
-def test_signing_up_creates_a_cook_and_queues_a_delivered_verification_email(client, django_capture_on_commit_callbacks):
+def test_signing_up_creates_a_cook_and_queues_a_delivered_verification_email(
+    client, django_capture_on_commit_callbacks
+):
     response = sign_up(client, django_capture_on_commit_callbacks)
 
     assert response.status_code == 302
@@ -262,3 +264,24 @@ def test_changing_the_password_signs_out_other_sessions(cook):
     response = phone.get("/en/account/")
     assert response.status_code == 302
     assert response["Location"].startswith("/en/accounts/login/")
+
+
+def test_eleventh_sign_up_from_one_address_within_five_minutes_is_refused(client, django_capture_on_commit_callbacks):
+    for n in range(10):
+        response = sign_up(client, django_capture_on_commit_callbacks, email=f"person{n}@example.org")
+        assert response.status_code == 302, n
+        client.logout()
+
+    response = sign_up(client, django_capture_on_commit_callbacks, email="one-too-many@example.org")
+
+    assert response.status_code == 429
+    assert not User.objects.filter(email="one-too-many@example.org").exists()
+
+
+def test_password_reset_requests_are_rate_limited(cook, django_capture_on_commit_callbacks):
+    client = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [client.post("/en/accounts/password/reset/", {"email": cook.email}).status_code for _ in range(6)]
+    # Five links per address in five minutes; the sixth request is refused and sends nothing.
+    assert statuses == [302] * 5 + [429]
+    assert len(mail.outbox) == 5

@@ -309,3 +309,36 @@ def test_regenerating_backup_codes_replaces_the_old_ones(login_as, coordinator_a
     tokens = set(StaticToken.objects.filter(device__user=coordinator_a).values_list("token", flat=True))
     assert tokens == set(response.context["codes"])
     assert "abcd2345" not in tokens
+
+
+def test_after_ten_wrong_codes_even_the_right_code_is_refused_for_five_minutes(coordinator_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    device = coordinator_a.totpdevice_set.get()
+    # django-otp doubles the wait after each failure: after ten it is 2**9 s, more than 5 minutes.
+    device.throttling_failure_count = 10
+    device.throttling_failure_timestamp = timezone.now() - timedelta(minutes=4, seconds=59)
+    device.save()
+    client = password_only_client(coordinator_a)
+
+    response = client.post(VERIFY, {"code": totp_code(device)})
+
+    assert response.status_code == 200
+    assert "Too many wrong codes" in response.content.decode()
+    assert not is_verified(client)
+
+
+def test_the_admin_never_shows_an_authenticator_key_or_backup_codes(login_as, admin_user, coordinator_a):
+    device = coordinator_a.totpdevice_set.get()
+    static = add_backup_codes(coordinator_a, codes=("abcd2345", "efgh6789"))
+    client = login_as(admin_user)
+
+    totp_page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    static_page = client.get(f"/admin/otp_static/staticdevice/{static.pk}/change/")
+
+    assert totp_page.status_code == static_page.status_code == 200
+    assert device.key not in totp_page.content.decode()
+    assert "abcd2345" not in static_page.content.decode()
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 403

@@ -134,32 +134,51 @@ def session_cookie(user, *, verified: bool = True) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+@pytest.fixture(scope="package")
+def browser_contexts(browser):
+    """One browser context per language and width, shared by the tests: the HTTP cache keeps the
+    stylesheet and scripts between pages. Cookies are reset for every test."""
+    contexts = {}
+
+    def _get(lang: str, width: int):
+        key = (lang, width)
+        if key not in contexts:
+            context = browser.new_context(
+                viewport={"width": width, "height": 900},
+                locale="ja-JP" if lang == "ja" else "en-GB",
+                timezone_id="Asia/Tokyo" if lang == "ja" else "Europe/London",
+            )
+            context.set_default_timeout(15_000)
+            context.add_init_script(_CSP_LISTENER)
+            contexts[key] = context
+        return contexts[key]
+
+    yield _get
+    for context in contexts.values():
+        context.close()
+
+
 @pytest.fixture
-def open_page(browser, live_server):
-    """`open_page(lang=..., width=..., user=None)` → (page, console): a new browser context at that
-    width, signed in as `user` through a session cookie when given."""
-    contexts = []
+def open_page(browser_contexts, live_server):
+    """`open_page(lang=..., width=..., user=None)` → (page, console): a new page at that width with
+    no cookies but, when `user` is given, a session cookie signing them in."""
+    pages = []
 
     def _open(*, lang: str, width: int, user=None, verified: bool = True):
-        context = browser.new_context(
-            viewport={"width": width, "height": 900},
-            locale="ja-JP" if lang == "ja" else "en-GB",
-            timezone_id="Asia/Tokyo" if lang == "ja" else "Europe/London",
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
+        context = browser_contexts(lang, width)
+        context.clear_cookies()
         if user is not None:
             context.add_cookies(
                 [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(user, verified=verified),
                   "url": live_server.url}]
             )
-        context.add_init_script(_CSP_LISTENER)
         page = context.new_page()
+        pages.append(page)
         return page, ConsoleLog(page)
 
     yield _open
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.close()
 
 
 def url_path(page) -> str:

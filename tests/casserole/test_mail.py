@@ -28,8 +28,13 @@ def test_sign_up_succeeds_while_the_mail_server_is_down(client, mail_server_down
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/en/accounts/signup/",
-            {"full_name": "Mo Mail", "email": "mo@example.org", "password1": password, "password2": password,
-             "roles": ["referrer"]},
+            {
+                "full_name": "Mo Mail",
+                "email": "mo@example.org",
+                "password1": password,
+                "password2": password,
+                "roles": ["referrer"],
+            },
         )
 
     assert response.status_code == 302

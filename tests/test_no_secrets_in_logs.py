@@ -1,0 +1,123 @@
+"""No password, TOTP secret, one-time code or backup code reaches the logs.
+
+A representative flow (sign up, confirm, sign in, a wrong password, set up an authenticator with a
+wrong and a right code, sign in again with a code and with a backup code) runs while every logger
+sends everything from DEBUG up to a handler that keeps the formatted text, tracebacks included."""
+
+import base64
+import logging
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.conftest import sign_in
+from tests.factories import PASSWORD, CoordinatorFactory, totp_code
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP_PASSWORD = "marmalade sandwiches for tea 1987"
+WRONG_PASSWORD = "not my password but close 1987"
+
+
+class KeepEverything(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+        # Arguments that a formatter ignored would still be in a structured log: search them too.
+        self.lines.append(repr(record.args))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@pytest.fixture
+def captured_logs():
+    """Every logger at DEBUG, except those settings.LOGGING pins on purpose (their level is part of
+    what is being tested) and factory_boy's, which only runs in tests and logs the test password."""
+    handler = KeepEverything()
+    root = logging.getLogger()
+    pinned = set(settings.LOGGING.get("loggers", {}))
+    loggers = [root] + [logger for logger in root.manager.loggerDict.values() if isinstance(logger, logging.Logger)]
+    saved = [(logger, logger.level, logger.disabled) for logger in loggers]
+    for logger in loggers:
+        logger.disabled = False
+        if logger.name in pinned:
+            continue
+        logger.setLevel(logging.WARNING if logger.name.startswith("factory") else logging.DEBUG)
+    root.addHandler(handler)
+    yield handler
+    root.removeHandler(handler)
+    for logger, level, disabled in saved:
+        logger.setLevel(level)
+        logger.disabled = disabled
+
+
+def _link(pattern: str) -> str:
+    return re.search(pattern, mail.outbox[-1].body).group(1)
+
+
+def test_passwords_totp_secrets_and_codes_never_reach_the_logs(
+    captured_logs, area_a, django_capture_on_commit_callbacks
+):
+    secrets = {SIGNUP_PASSWORD, WRONG_PASSWORD, PASSWORD}
+
+    # A cook signs up, confirms the address, signs in, and mistypes the password once.
+    visitor = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        visitor.post(
+            "/en/accounts/signup/",
+            {
+                "full_name": "Lou Logs",
+                "email": "lou@example.org",
+                "password1": SIGNUP_PASSWORD,
+                "password2": SIGNUP_PASSWORD,
+                "roles": ["cook"],
+            },
+        )
+    confirm = _link(r"https?://testserver(/\S*/accounts/confirm-email/[^/\s]+/)")
+    visitor.post(confirm)
+    sign_in(Client(), "lou@example.org", WRONG_PASSWORD)
+    assert sign_in(visitor, "lou@example.org", SIGNUP_PASSWORD).status_code == 302
+
+    # A new coordinator sets up an authenticator: a wrong code first, then the right one.
+    coordinator = CoordinatorFactory(email="coord-logs@example.org", areas=[area_a])
+    client = Client()
+    sign_in(client, coordinator.email, PASSWORD)
+    client.get("/en/account/two-factor/set-up/")
+    device = TOTPDevice.objects.get(user=coordinator)
+    secrets |= {device.key, base64.b32encode(device.bin_key).decode().rstrip("=")}
+    wrong_code = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
+    client.post("/en/account/two-factor/set-up/", {"code": wrong_code})
+    device.refresh_from_db()
+    device.throttle_reset()
+    code = totp_code(device)
+    secrets.add(code)
+    client.post("/en/account/two-factor/set-up/", {"code": code})
+    backup_codes = client.get("/en/account/two-factor/backup-codes/").context["codes"]
+    secrets |= set(backup_codes)
+
+    # Next day: a code from the app, and on another device a backup code.
+    later = Client()
+    sign_in(later, coordinator.email, PASSWORD)
+    next_code = totp_code(device, drift=1)
+    secrets.add(next_code)
+    assert later.post("/en/account/two-factor/", {"code": next_code}).status_code == 302
+    other = Client()
+    sign_in(other, coordinator.email, PASSWORD)
+    assert other.post("/en/account/two-factor/", {"code": backup_codes[0]}).status_code == 302
+
+    assert captured_logs.lines, "the flow logged nothing: is the handler attached?"
+    log_text = captured_logs.text
+    leaked = sorted(secret for secret in secrets if secret in log_text)
+    assert leaked == [], f"secrets found in the logs: {leaked}"
+    # The six-digit codes are short: make sure none appears as a word either.
+    assert not any(re.search(rf"\b{c}\b", log_text) for c in (wrong_code, code, next_code))
