@@ -164,6 +164,8 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 # authenticator) nor backup codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 TWO_FACTOR_BACKUP_CODES = 10
+# Food-safety certificates last this many years (then a refresher is needed).
+CERTIFICATE_VALID_DAYS = 365 * env_int("CERTIFICATE_VALID_YEARS", 3, minimum=1)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 
 # Sessions and cookies.

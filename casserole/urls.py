@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from casserole import views
+from training import views as training_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -15,6 +16,9 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("coordinator/", include("accounts.coordinator_urls")),
+    path("training/", include("training.urls")),
+    path("certificates/check/", training_views.verify, name="verify_certificate"),
+    path("coordinator/training/", training_views.coordinator_overview, name="training_overview"),
     prefix_default_language=True,
 )
 handler403 = "casserole.views.permission_denied"

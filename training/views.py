@@ -1,0 +1,118 @@
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.access import areas_for_coordinator, coordinator_required
+from training import selectors, services
+from training.access import (
+    cook_required,
+    get_attempt_for_cook,
+    get_certificate_for_cook,
+    get_current_course,
+    get_lesson_for_cook,
+)
+from training.forms import QuizForm, VerifyCertificateForm
+from training.models import Certificate
+
+
+@cook_required
+@never_cache
+def course(request):
+    context = selectors.course_overview(user=request.user, course=get_current_course())
+    return render(request, "training/course.html", context)
+
+
+@cook_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lesson(request, slug: str):
+    current = get_current_course()
+    lesson = get_lesson_for_cook(current, slug)
+    if request.method == "POST":
+        services.complete_lesson(user=request.user, lesson=lesson)
+        following = current.lessons.filter(order__gt=lesson.order).order_by("order").first()
+        return redirect("training:lesson", slug=following.slug) if following else redirect("training:course")
+    lessons = list(current.lessons.order_by("order"))
+    return render(
+        request,
+        "training/lesson.html",
+        {
+            "course": current,
+            "lesson": lesson,
+            "body": lesson.body_html(get_language()),
+            "number": lessons.index(lesson) + 1,
+            "count": len(lessons),
+        },
+    )
+
+
+@cook_required
+@require_POST
+def start_quiz(request):
+    attempt = services.start_attempt(user=request.user, course=get_current_course())
+    return redirect("training:quiz", pk=attempt.pk)
+
+
+@cook_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def quiz(request, pk: int):
+    attempt = get_attempt_for_cook(request.user, pk)
+    if attempt.submitted_at is not None:
+        return redirect("training:result", pk=attempt.pk)
+    items = selectors.attempt_items(attempt)
+    form = QuizForm(request.POST or None, items=items, language=get_language())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit_attempt(user=request.user, attempt=attempt, answers=form.answers())
+        except services.TrainingError as error:
+            messages.error(request, str(error))
+        return redirect("training:result", pk=attempt.pk)
+    return render(request, "training/quiz.html", {"attempt": attempt, "form": form})
+
+
+@cook_required
+@never_cache
+def result(request, pk: int):
+    attempt = get_attempt_for_cook(request.user, pk)
+    if attempt.submitted_at is None:
+        return redirect("training:quiz", pk=attempt.pk)
+    items = selectors.attempt_items(attempt)
+    return render(
+        request,
+        "training/result.html",
+        {
+            "attempt": attempt,
+            "wrong": [item for item in items if not item.is_correct],
+            "certificate": getattr(attempt, "certificate", None) if attempt.passed else None,
+        },
+    )
+
+
+@cook_required
+@never_cache
+def certificate(request, pk: int):
+    certificate = get_certificate_for_cook(request.user, pk)
+    return render(request, "training/certificate.html", {"certificate": certificate})
+
+
+@never_cache
+@require_http_methods(["GET"])
+def verify(request):
+    """Public: anyone holding a code can check it. Shows first name, course and validity only."""
+    form = VerifyCertificateForm(request.GET or None)
+    found = None
+    searched = False
+    if form.is_bound and form.is_valid():
+        searched = True
+        found = Certificate.objects.select_related("user", "course").filter(code=form.cleaned_data["code"]).first()
+    return render(request, "training/verify.html", {"form": form, "found": found, "searched": searched})
+
+
+@coordinator_required
+@never_cache
+def coordinator_overview(request):
+    cooks = selectors.coordinator_overview(areas=areas_for_coordinator(request.user))
+    return render(request, "training/coordinator.html", {"cooks": cooks})
