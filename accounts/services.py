@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -62,12 +62,17 @@ def invite_coordinator(*, by: User, area: Area, email: str, full_name: str, requ
             "invitation": invitation,
             "area_name": area.display_name(language),
             "inviter": by.full_name,
-            "url": settings.SITE_URL + reverse("accounts:accept_invitation", kwargs={"token": token}),
+            "url": settings.SITE_URL + _reverse_in(language, "accounts:accept_invitation", token=token),
             "days": settings.INVITATION_VALID_DAYS,
         },
         language=language,
     )
     return invitation
+
+
+def _reverse_in(language: str, name: str, **kwargs) -> str:
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
 
 
 def get_usable_invitation(token: str) -> Invitation | None:
@@ -77,17 +82,29 @@ def get_usable_invitation(token: str) -> Invitation | None:
 
 @transaction.atomic
 def accept_invitation(
-    *, token: str, full_name: str, name_reading: str, phone: str, password: str, request=None
+    *,
+    token: str,
+    acting_user: User | None = None,
+    full_name: str = "",
+    name_reading: str = "",
+    phone: str = "",
+    password: str = "",
+    request=None,
 ) -> User:
-    """Turn an invitation into a coordinator account (or add the area to an existing one).
-    The link came by email, so the address counts as verified."""
+    """Turn an invitation into a coordinator account, or add the area to the account of the person
+    signed in (`acting_user`) when one already uses that email. The link came by email, so the
+    address counts as verified."""
     invitation = (
         Invitation.objects.select_for_update().select_related("area").filter(token_hash=hash_token(token)).first()
     )
     if invitation is None or not invitation.is_usable:
         raise AccountError(_("This invitation link has expired or has already been used."))
     user = User.objects.filter(email__iexact=invitation.email).first()
+    if user is not None and (acting_user is None or acting_user.pk != user.pk):
+        raise AccountError(_("You already have an account with this email address. Sign in to accept."))
     if user is None:
+        if not password or not full_name:
+            raise AccountError(_("Enter your name and create a password."))
         user = User.objects.create_user(
             email=invitation.email,
             password=password,

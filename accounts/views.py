@@ -1,8 +1,10 @@
 import segno
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -21,6 +23,7 @@ from accounts.access import (
     get_membership_for_management,
 )
 from accounts.forms import InvitationAcceptForm, InviteCoordinatorForm, OneTimeCodeForm, ProfileForm
+from accounts.models import User
 
 
 def _safe_next(request, default: str) -> str:
@@ -151,18 +154,34 @@ def accept_invitation(request, token: str):
     invitation = services.get_usable_invitation(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=410)
-    initial = {"full_name": invitation.full_name}
-    form = InvitationAcceptForm(request.POST or None, initial=initial, email=invitation.email)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if existing is not None and request.user != existing:
+        # The person already has an account: they prove it is theirs by signing in, then come back.
+        messages.info(request, _("You already have an account with this email address. Sign in to accept."))
+        return redirect_to_login(request.get_full_path(), login_url=reverse("account_login"))
+    if existing is not None:
+        form = forms.Form(request.POST or None)
+    else:
+        form = InvitationAcceptForm(
+            request.POST or None, initial={"full_name": invitation.full_name}, email=invitation.email
+        )
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.accept_invitation(token=token, request=request, **form.cleaned_data)
+            user = services.accept_invitation(token=token, acting_user=existing, request=request, **form.cleaned_data)
         except services.AccountError as error:
             form.add_error(None, str(error))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if existing is None:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome. Now set up two-factor sign-in to finish."))
-            return redirect("accounts:two_factor_setup")
-    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
+            return redirect(
+                "coordinator:home"
+                if existing is not None and request.user.is_verified()
+                else "accounts:two_factor_setup"
+            )
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation, "existing": existing}
+    )
 
 
 # Coordinator pages -------------------------------------------------------------------------------
