@@ -8,7 +8,7 @@ class Command(BaseCommand):
     help = "Load (or refresh) the food-safety course from training/content/<version>/ and make it current."
 
     def add_arguments(self, parser):
-        parser.add_argument("--version", dest="course_version", default="v1")
+        parser.add_argument("--course-version", dest="course_version", default="v1")
 
     def handle(self, *args, course_version, **options):
         try:
