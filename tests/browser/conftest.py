@@ -116,7 +116,8 @@ class ConsoleLog:
 # Records CSP violations even if the browser stops logging them to the console.
 _CSP_LISTENER = """
 document.addEventListener("securitypolicyviolation", (event) => {
-  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"} at ${event.sourceFile || ""}:${event.lineNumber || ""}`);
+  const where = `${event.sourceFile || ""}:${event.lineNumber || ""}`;
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline code"} at ${where}`);
 });
 """
 
@@ -169,8 +170,13 @@ def open_page(browser_contexts, live_server):
         context.clear_cookies()
         if user is not None:
             context.add_cookies(
-                [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(user, verified=verified),
-                  "url": live_server.url}]
+                [
+                    {
+                        "name": settings.SESSION_COOKIE_NAME,
+                        "value": session_cookie(user, verified=verified),
+                        "url": live_server.url,
+                    }
+                ]
             )
         page = context.new_page()
         pages.append(page)

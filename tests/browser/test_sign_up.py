@@ -85,7 +85,8 @@ def test_too_short_password_keeps_what_was_typed(live_server, open_page, lang):
     summary_links = page.locator(".govuk-error-summary a")
     assert summary_links.count() >= 1
     assert {summary_links.nth(i).get_attribute("href") for i in range(summary_links.count())} <= {
-        "#id_password1", "#id_password2"
+        "#id_password1",
+        "#id_password2",
     }, "only the password should be wrong"
     assert page.input_value("#id_full_name") == "Grace Hopper"
     assert page.input_value("#id_name_reading") == "グレース"

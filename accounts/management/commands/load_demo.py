@@ -10,7 +10,9 @@ it from `load()`, and write rows through `self._upsert(...)` so re-runs stay no-
 """
 
 import hashlib
+import random
 import time
+from datetime import timedelta
 import unicodedata
 from base64 import b32encode
 from dataclasses import dataclass
@@ -20,10 +22,13 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Area, CoordinatorMembership, User
+from training.models import Certificate, LessonProgress
+from training.services import load_course, start_attempt, submit_attempt
 
 DEMO_PASSWORD = "casserole-demo-2026"
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -140,6 +145,13 @@ COOKS = (
         area="hackney",
     ),
     PersonSpec(
+        local_part="cook.expired.hackney",
+        role="Cook, Hackney: food-safety certificate expired",
+        full_name="Peter Walsh",
+        phone="07700 900321",
+        area="hackney",
+    ),
+    PersonSpec(
         local_part="cook.new.setagaya",
         role="Cook, Setagaya: just signed up",
         full_name="高橋 健太",
@@ -202,12 +214,39 @@ class DemoLoader:
 
     def load(self) -> list[DemoLogin]:
         areas = self.areas()
-        return [
+        logins = [
             self.admin(),
             *self.coordinators(areas),
             *self.cooks(areas),
             *self.referrers(areas),
         ]
+        self.training({login.user.email.split("@")[0]: login.user for login in logins if login.user.is_cook})
+        return logins
+
+    def training(self, cooks: dict[str, User]) -> None:
+        """The food-safety course, and cooks mid-course (half the lessons read), passed (certificate
+        valid) and expired (passed over three years ago)."""
+        course = load_course(version="v1")
+        lessons = list(course.lessons.order_by("order"))
+        for local_part, user in cooks.items():
+            stage = local_part.split(".")[1]
+            read = {"new": [], "partway": lessons[: len(lessons) // 2]}.get(stage, lessons)
+            for lesson in read:
+                self._upsert(LessonProgress, lookup={"user": user, "lesson": lesson}, values={})
+            if stage in ("ready", "expired") and not Certificate.objects.filter(user=user).exists():
+                self._demo_certificate(user, course, expired=stage == "expired")
+
+    def _demo_certificate(self, user: User, course, *, expired: bool) -> None:
+        # A real attempt, answered correctly, so the result and certificate pages have something true to show.
+        attempt = start_attempt(user=user, course=course, rng=random.Random(user.pk))
+        answers = {item.pk: item.question.answer for item in attempt.items.select_related("question")}
+        submit_attempt(user=user, attempt=attempt, answers=answers)
+        self.created += 2
+        if expired:
+            issued = timezone.now() - timedelta(days=settings.CERTIFICATE_VALID_DAYS + 30)
+            Certificate.objects.filter(attempt=attempt).update(
+                issued_at=issued, expires_at=issued + timedelta(days=settings.CERTIFICATE_VALID_DAYS)
+            )
 
     # Groups ---------------------------------------------------------------------------------------
 
