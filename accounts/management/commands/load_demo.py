@@ -12,10 +12,10 @@ it from `load()`, and write rows through `self._upsert(...)` so re-runs stay no-
 import hashlib
 import random
 import time
-from datetime import timedelta
 import unicodedata
 from base64 import b32encode
 from dataclasses import dataclass
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
