@@ -60,25 +60,22 @@ class UserAdmin(BaseUserAdmin):
             if membership.added_by_id is None:
                 membership.added_by = request.user
             membership.save()
-            audit.record(
-                action="role_changed",
-                actor=request.user,
-                obj=membership.user,
-                area=membership.area,
-                request=request,
-                detail={"role": "coordinator", "area": membership.area_id, "granted": True},
-            )
+            _audit_membership(request, membership, granted=True)
         for membership in formset.deleted_objects:
-            audit.record(
-                action="role_changed",
-                actor=request.user,
-                obj=membership.user,
-                area=membership.area,
-                request=request,
-                detail={"role": "coordinator", "area": membership.area_id, "granted": False},
-            )
+            _audit_membership(request, membership, granted=False)
             membership.delete()
         formset.save_m2m()
+
+
+def _audit_membership(request, membership: CoordinatorMembership, *, granted: bool) -> None:
+    audit.record(
+        action="role_changed",
+        actor=request.user,
+        obj=membership.user,
+        area=membership.area,
+        request=request,
+        detail={"role": "coordinator", "area": membership.area_id, "granted": granted},
+    )
 
 
 @admin.register(Area)
