@@ -1,3 +1,4 @@
+import unicodedata
 from functools import cached_property
 
 from django.conf import settings
@@ -101,6 +102,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def given_name(self) -> str:
+        """The given name alone, for pages others can see (never the family name or the email).
+        Japanese names are written family name first, so the given name is the last part; a
+        Japanese name written without a space cannot be split, so nothing is shown."""
+        parts = self.full_name.split()
+        if any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in self.full_name):
+            return parts[-1] if len(parts) > 1 else ""
+        return parts[0] if parts else ""
 
     @property
     def needs_second_factor(self) -> bool:

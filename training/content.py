@@ -8,6 +8,12 @@ import yaml
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 LANGUAGES = ("en", "ja")
+# libyaml's loader where it is installed: the pure-Python one takes most of a second for the bank.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _yaml(text: str):
+    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 (a safe loader)
 
 
 class ContentError(Exception):
@@ -38,12 +44,12 @@ def _front_matter(path: Path) -> tuple[dict, str]:
     if not text.startswith("---\n"):
         raise ContentError(f"{path}: must start with YAML front matter")
     _, head, body = text.split("---\n", 2)
-    return yaml.safe_load(head) or {}, body.strip() + "\n"
+    return _yaml(head) or {}, body.strip() + "\n"
 
 
 def read_course(version: str, root: Path = CONTENT_DIR) -> CourseContent:
     base = root / version
-    meta = yaml.safe_load((base / "course.yaml").read_text(encoding="utf-8"))
+    meta = _yaml((base / "course.yaml").read_text(encoding="utf-8"))
     lessons: dict[str, LessonText] = {}
     for language in LANGUAGES:
         for order, path in enumerate(sorted((base / language).glob("*.md")), start=1):
@@ -61,7 +67,7 @@ def read_course(version: str, root: Path = CONTENT_DIR) -> CourseContent:
         missing = [lang for lang in LANGUAGES if lang not in lesson.body]
         if missing:
             raise ContentError(f"lesson {lesson.slug} has no text in {', '.join(missing)}")
-    bank = yaml.safe_load((base / "questions.yaml").read_text(encoding="utf-8"))
+    bank = _yaml((base / "questions.yaml").read_text(encoding="utf-8"))
     questions = bank["questions"]
     keys = set()
     for question in questions:
@@ -71,6 +77,18 @@ def read_course(version: str, root: Path = CONTENT_DIR) -> CourseContent:
         keys.add(key)
         if question["lesson"] not in lessons:
             raise ContentError(f"question {key} names unknown lesson {question['lesson']}")
+        for lang in LANGUAGES:
+            text = question.get(lang)
+            if not isinstance(text, dict):
+                raise ContentError(f"question {key} has no text in {lang}")
+            options = text.get("options")
+            if not isinstance(options, list) or len(options) < 2 or not all(str(o).strip() for o in options):
+                raise ContentError(f"question {key} needs at least two options in {lang}")
+            for part in ("text", "explanation"):
+                if not str(text.get(part) or "").strip():
+                    raise ContentError(f"question {key} has no {part} in {lang}")
+        if not isinstance(question.get("answer"), int):
+            raise ContentError(f"question {key}: answer must be the index of the right option")
         counts = {len(question[lang]["options"]) for lang in LANGUAGES}
         if len(counts) != 1 or not 0 <= question["answer"] < counts.pop():
             raise ContentError(f"question {key}: options differ between languages or the answer is out of range")

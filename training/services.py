@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import CoordinatorMembership, User
@@ -227,10 +227,10 @@ def _notice_due(certificate: Certificate, now) -> str | None:
 def _queue_notice(certificate: Certificate, kind: str) -> None:
     cook = certificate.user
     context = {
-        "name": cook.get_short_name(),
+        "name": cook.given_name or cook.full_name,
         "expires_at": certificate.expires_at,
         "kind": kind,
-        "course_url": settings.SITE_URL + reverse("training:course"),
+        "course_url": _absolute_url("training:course", cook.preferred_language),
     }
     queue_templated_email(
         to=cook.email, template="training/email/certificate_notice", context=context, language=cook.preferred_language
@@ -247,7 +247,13 @@ def _queue_notice(certificate: Certificate, kind: str) -> None:
             context={
                 "cook_name": cook.full_name,
                 "expires_at": certificate.expires_at,
-                "url": settings.SITE_URL + reverse("training_overview"),
+                "url": _absolute_url("training_overview", coordinator.preferred_language),
             },
             language=coordinator.preferred_language,
         )
+
+
+def _absolute_url(name: str, language: str) -> str:
+    """A link for an email, under the recipient's language prefix (the job runs in no request)."""
+    with translation.override(language):
+        return settings.SITE_URL + reverse(name)

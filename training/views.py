@@ -63,7 +63,7 @@ def quiz(request, pk: int):
     if attempt.submitted_at is not None:
         return redirect("training:result", pk=attempt.pk)
     items = selectors.attempt_items(attempt)
-    form = QuizForm(request.POST or None, items=items, language=get_language())
+    form = QuizForm(request.POST if request.method == "POST" else None, items=items, language=get_language())
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_attempt(user=request.user, attempt=attempt, answers=form.answers())
