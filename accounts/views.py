@@ -77,7 +77,9 @@ def two_factor_setup(request):
             otp_login(request, device)
             request.session["fresh_backup_codes"] = codes
             return redirect(reverse("accounts:backup_codes") + "?" + urlencode({"next": _safe_next(request, "")}))
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title=_("QR code for your authenticator app"))
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(
+        omitsize=True, scale=5, title=_("QR code for your authenticator app")
+    )
     return render(
         request,
         "accounts/two_factor_setup.html",
@@ -121,6 +123,9 @@ def _home_for(user) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def backup_codes(request):
+    if not user_has_device(request.user, confirmed=True):
+        # Backup codes stand in for an authenticator app; without an app there is nothing to back up.
+        return redirect("accounts:two_factor_setup")
     if request.method == "POST":
         request.session["fresh_backup_codes"] = services.regenerate_backup_codes(user=request.user, request=request)
         return redirect("accounts:backup_codes")
@@ -208,7 +213,7 @@ def invite_coordinator(request):
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("coordinator:home")
-    return render(request, "coordinator/invite.html", {"form": form})
+    return render(request, "coordinator/invite.html", {"form": form, "invitation_days": settings.INVITATION_VALID_DAYS})
 
 
 @coordinator_required

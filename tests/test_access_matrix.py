@@ -25,7 +25,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone, translation
 
-from accounts.models import CoordinatorMembership, Invitation, User
+from accounts.models import Area, CoordinatorMembership, Invitation, User
 from accounts.services import hash_token
 from tests.conftest import (
     make_admin_user,
@@ -39,6 +39,8 @@ from tests.conftest import (
     verified_client,
 )
 from tests.factories import CoordinatorFactory, UserFactory
+from training.models import Attempt
+from training.services import complete_lesson, load_course, start_attempt, submit_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +63,11 @@ SIGNED_IN_ONLY = expect(OK, anonymous=FOUND)
 ANONYMOUS_ONLY = expect(FOUND, anonymous=OK)  # allauth sends a signed-in person on to their page
 COORDINATOR_PAGE = expect(OK, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN)
 STAFF_ONLY = expect(FOUND, admin_user=OK)  # the admin sends everyone else to the sign-in page
+# The food-safety course is for cooks: anyone else signed in is refused (403). A cook reaches only
+# their own attempts and certificates: anyone else's look like ids that do not exist (404).
+COOK_PAGE = expect(FORBIDDEN, anonymous=FOUND, cook=OK)
+COOK_REDIRECT = expect(FORBIDDEN, anonymous=FOUND, cook=FOUND)
+COOK_NOT_FOUND = expect(FORBIDDEN, anonymous=FOUND, cook=NOT_FOUND)
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,8 @@ ROWS = [
     # Without an authenticator the verify page sends you to set one up.
     Row("/en/account/two-factor/", "GET", expect(OK, anonymous=FOUND, referrer=FOUND, cook=FOUND)),
     Row("/en/account/two-factor/", "POST", expect(OK, anonymous=FOUND, referrer=FOUND, cook=FOUND), {"code": "x"}),
-    Row("/en/account/two-factor/backup-codes/", "GET", SIGNED_IN_ONLY),
+    # Backup codes back up an authenticator app: without one you are sent to set it up.
+    Row("/en/account/two-factor/backup-codes/", "GET", expect(OK, anonymous=FOUND, referrer=FOUND, cook=FOUND)),
     Row("/en/account/two-factor/backup-codes/", "POST", expect(FOUND)),
     Row("/en/account/two-factor/turn-off/", "GET", expect(NOT_ALLOWED, anonymous=FOUND)),
     # Turning it off is refused for coordinators and admins, with a message: every one is sent back.
@@ -154,6 +162,29 @@ ROWS = [
         "GET",
         expect(NOT_ALLOWED, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN),
     ),
+    # The food-safety course. The cook has one passed attempt (with its certificate) and one open.
+    Row("/en/training/", "GET", COOK_PAGE),
+    Row("/ja/training/", "GET", COOK_PAGE),
+    Row("/en/training/lessons/{lesson_slug}/", "GET", COOK_PAGE),
+    Row("/en/training/lessons/{lesson_slug}/", "POST", COOK_REDIRECT),  # on to the next lesson
+    Row("/en/training/lessons/no-such-lesson/", "GET", COOK_NOT_FOUND),
+    Row("/en/training/quiz/start/", "GET", expect(FORBIDDEN, anonymous=FOUND, cook=NOT_ALLOWED)),
+    Row("/en/training/quiz/start/", "POST", COOK_REDIRECT),  # to the open attempt
+    Row("/en/training/quiz/{open_attempt}/", "GET", COOK_PAGE),
+    Row("/en/training/quiz/{open_attempt}/", "POST", COOK_PAGE),  # no answers: the form with errors
+    Row("/en/training/quiz/{passed_attempt}/", "GET", COOK_REDIRECT),  # finished: to its result
+    Row("/en/training/quiz/{passed_attempt}/", "POST", COOK_REDIRECT, {"score": "0"}),
+    Row("/en/training/quiz/987654/", "GET", COOK_NOT_FOUND),
+    Row("/en/training/quiz/{passed_attempt}/result/", "GET", COOK_PAGE),
+    Row("/en/training/quiz/{open_attempt}/result/", "GET", COOK_REDIRECT),  # not finished: to the quiz
+    Row("/en/training/quiz/987654/result/", "GET", COOK_NOT_FOUND),
+    Row("/en/training/certificates/{certificate}/", "GET", COOK_PAGE),
+    Row("/en/training/certificates/987654/", "GET", COOK_NOT_FOUND),
+    # Checking a certificate is public; it shows only first name, course and validity.
+    Row("/en/certificates/check/", "GET", PUBLIC),
+    Row("/ja/certificates/check/", "GET", PUBLIC),
+    Row("/en/certificates/check/", "POST", expect(NOT_ALLOWED), {"code": "{certificate_code}"}),
+    Row("/en/coordinator/training/", "GET", COORDINATOR_PAGE),  # coordinator B sees area B's cooks (none)
     # The admin's own pages. Our admin site sends its sign-in page to ours.
     Row("/admin/", "GET", STAFF_ONLY),
     Row("/admin/login/", "GET", expect(FOUND)),
@@ -214,8 +245,8 @@ def world(django_db_setup, django_db_blocker):
 
 
 def _objects_in_area_a(area_a, users) -> dict[str, str]:
-    """An open invitation, another coordinator's membership, an unconfirmed email address and a
-    password-reset link."""
+    """An open invitation, another coordinator's membership, an unconfirmed email address, a
+    password-reset link, and the course with the cook's passed attempt, certificate and open attempt."""
     token = "matrix-invitation-token"
     invitation = Invitation.objects.create(
         email="invited@example.org",
@@ -231,6 +262,13 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
     address = EmailAddress.objects.get(user=newcomer)
     # Reset tokens depend on last_login, so the link is for someone no persona signs in as.
     forgetful = UserFactory(email="forgetful@example.org")
+    course = load_course(version="v1")
+    for lesson in course.lessons.all():
+        complete_lesson(user=users["cook"], lesson=lesson)
+    passed_attempt = start_attempt(user=users["cook"], course=course)
+    right = {item.pk: item.question.answer for item in passed_attempt.items.select_related("question")}
+    submit_attempt(user=users["cook"], attempt=passed_attempt, answers=right)
+    open_attempt = start_attempt(user=users["cook"], course=course)
     return {
         "area_a": str(area_a.pk),
         "invitation_a": str(invitation.pk),
@@ -241,6 +279,11 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
         "cook_pk": str(users["cook"].pk),
         "totp_device": str(users["coordinator_a"].totpdevice_set.get().pk),
         "user_content_type": str(ContentType.objects.get_for_model(User).pk),
+        "lesson_slug": course.lessons.order_by("order").first().slug,
+        "passed_attempt": str(passed_attempt.pk),
+        "open_attempt": str(open_attempt.pk),
+        "certificate": str(passed_attempt.certificate.pk),
+        "certificate_code": passed_attempt.certificate.code,
     }
 
 
@@ -292,6 +335,37 @@ def test_another_areas_objects_look_exactly_like_missing_ones(world):
         assert theirs.status_code == missing.status_code == NOT_FOUND
         # The pages differ only in the path they echo (in the language switch).
         assert page_body(theirs).replace(theirs_path, "PATH") == page_body(missing).replace(missing_path, "PATH")
+
+
+def test_another_cooks_attempts_and_certificate_look_exactly_like_missing_ones(world):
+    """A second cook cannot tell the first cook's attempt, result or certificate from an id that
+    does not exist."""
+    area_a = Area.objects.get(pk=world.objects["area_a"])
+    other = UserFactory(full_name="Olga Othercook", email="cook-other@example.org", is_cook=True, home_area=area_a)
+    client, objects = verified_client(other), world.objects
+    for method, template, key in (
+        ("get", "/training/quiz/{}/", "open_attempt"),
+        ("post", "/training/quiz/{}/", "open_attempt"),
+        ("get", "/training/quiz/{}/", "passed_attempt"),
+        ("get", "/training/quiz/{}/result/", "passed_attempt"),
+        ("get", "/training/certificates/{}/", "certificate"),
+    ):
+        theirs_path, missing_path = template.format(objects[key]), template.format(987654)
+        theirs = getattr(client, method)("/en" + theirs_path)
+        missing = getattr(client, method)("/en" + missing_path)
+        assert theirs.status_code == missing.status_code == NOT_FOUND, (method, theirs_path)
+        assert page_body(theirs).replace(theirs_path, "PATH") == page_body(missing).replace(missing_path, "PATH")
+    # Nothing the second cook did touched the first cook's open attempt.
+    assert Attempt.objects.get(pk=objects["open_attempt"]).submitted_at is None
+
+
+def test_the_cook_reaches_their_own_attempts_and_certificate(world):
+    client, objects = world.clients["cook"], world.objects
+    certificate = client.get(f"/en/training/certificates/{objects['certificate']}/")
+    assert certificate.status_code == OK
+    assert objects["certificate_code"] in certificate.content.decode()
+    result = client.get(f"/en/training/quiz/{objects['passed_attempt']}/")
+    assert result["Location"] == f"/en/training/quiz/{objects['passed_attempt']}/result/"
 
 
 def test_coordinator_a_can_act_on_area_a_objects(world):

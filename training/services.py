@@ -100,11 +100,15 @@ def complete_lesson(*, user: User, lesson: Lesson) -> None:
 
 
 def start_attempt(*, user: User, course: Course, rng: random.Random | None = None) -> Attempt:
-    """Start a quiz: draw `questions_per_lesson` questions from every lesson, in random order. An
-    attempt already open is returned instead, so a double-click or a reload never draws twice."""
+    """Start a quiz once every lesson is read: draw `questions_per_lesson` questions from every
+    lesson, in random order. An attempt already open is returned instead, so a double-click or a
+    reload never draws twice."""
     open_attempt = Attempt.objects.filter(user=user, course=course, submitted_at__isnull=True).first()
     if open_attempt is not None:
         return open_attempt
+    unread = Lesson.objects.filter(course=course).exclude(progress__user=user)
+    if unread.exists():
+        raise TrainingError(_("Read all the lessons before you start the quiz."))
     rng = rng or secrets.SystemRandom()
     drawn: list[Question] = []
     by_lesson: dict[int, list[Question]] = {}

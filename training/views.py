@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import areas_for_coordinator, coordinator_required
 from training import selectors, services
@@ -19,6 +19,7 @@ from training.models import Certificate
 
 @cook_required
 @never_cache
+@require_GET
 def course(request):
     context = selectors.course_overview(user=request.user, course=get_current_course())
     return render(request, "training/course.html", context)
@@ -51,7 +52,11 @@ def lesson(request, slug: str):
 @cook_required
 @require_POST
 def start_quiz(request):
-    attempt = services.start_attempt(user=request.user, course=get_current_course())
+    try:
+        attempt = services.start_attempt(user=request.user, course=get_current_course())
+    except services.TrainingError as error:
+        messages.error(request, str(error))
+        return redirect("training:course")
     return redirect("training:quiz", pk=attempt.pk)
 
 
@@ -75,6 +80,7 @@ def quiz(request, pk: int):
 
 @cook_required
 @never_cache
+@require_GET
 def result(request, pk: int):
     attempt = get_attempt_for_cook(request.user, pk)
     if attempt.submitted_at is None:
@@ -93,6 +99,7 @@ def result(request, pk: int):
 
 @cook_required
 @never_cache
+@require_GET
 def certificate(request, pk: int):
     certificate = get_certificate_for_cook(request.user, pk)
     return render(request, "training/certificate.html", {"certificate": certificate})
@@ -113,6 +120,7 @@ def verify(request):
 
 @coordinator_required
 @never_cache
+@require_GET
 def coordinator_overview(request):
     cooks = selectors.coordinator_overview(areas=areas_for_coordinator(request.user))
     return render(request, "training/coordinator.html", {"cooks": cooks})

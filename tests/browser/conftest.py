@@ -90,9 +90,21 @@ class ConsoleLog:
     def __init__(self, page):
         self.entries: list[str] = []
         self.expected_failures: set[str] = set()
-        page.on("console", self._on_console)
-        page.on("pageerror", lambda error: self.entries.append(f"uncaught exception: {error}"))
-        page.on("requestfailed", self._on_request_failed)
+        self._page = page
+        self._handlers = {
+            "console": self._on_console,
+            "pageerror": self._on_page_error,
+            "requestfailed": self._on_request_failed,
+        }
+        for event, handler in self._handlers.items():
+            page.on(event, handler)
+
+    def detach(self):
+        for event, handler in self._handlers.items():
+            self._page.remove_listener(event, handler)
+
+    def _on_page_error(self, error):
+        self.entries.append(f"uncaught exception: {error}")
 
     def _on_console(self, message):
         if message.type not in ("error", "assert"):
@@ -136,14 +148,15 @@ def session_cookie(user, *, verified: bool = True) -> str:
 
 
 @pytest.fixture(scope="package")
-def browser_contexts(browser):
-    """One browser context per language and width, shared by the tests: the HTTP cache keeps the
-    stylesheet and scripts between pages. Cookies are reset for every test."""
-    contexts = {}
+def browser_tabs(browser):
+    """One browser context and tab per language and width, reused from test to test: a new tab
+    costs a renderer process, and the HTTP cache keeps the stylesheet and scripts between pages.
+    `open_page` resets the cookies and the viewport for each test."""
+    tabs = {}
 
     def _get(lang: str, width: int):
         key = (lang, width)
-        if key not in contexts:
+        if key not in tabs or tabs[key].is_closed() or not tabs[key].context.pages:
             context = browser.new_context(
                 viewport={"width": width, "height": 900},
                 locale="ja-JP" if lang == "ja" else "en-GB",
@@ -151,40 +164,43 @@ def browser_contexts(browser):
             )
             context.set_default_timeout(15_000)
             context.add_init_script(_CSP_LISTENER)
-            contexts[key] = context
-        return contexts[key]
+            tabs[key] = context.new_page()
+        return tabs[key]
 
     yield _get
-    for context in contexts.values():
-        context.close()
+    for page in tabs.values():
+        if not page.is_closed():
+            page.context.close()
 
 
 @pytest.fixture
-def open_page(browser_contexts, live_server):
-    """`open_page(lang=..., width=..., user=None)` → (page, console): a new page at that width with
-    no cookies but, when `user` is given, a session cookie signing them in."""
-    pages = []
+def open_page(browser_tabs, live_server):
+    """`open_page(lang=..., width=..., user=None)` → (page, console): a tab at that width with no
+    cookies but, when `user` is given, a session cookie signing them in."""
+    opened = []
 
     def _open(*, lang: str, width: int, user=None, verified: bool = True):
-        context = browser_contexts(lang, width)
-        context.clear_cookies()
+        page = browser_tabs(lang, width)
+        assert all(page is not other for other, _ in opened), "one tab per language and width in a test"
+        page.context.clear_cookies()
+        page.set_viewport_size({"width": width, "height": 900})
         if user is not None:
-            context.add_cookies(
-                [
-                    {
-                        "name": settings.SESSION_COOKIE_NAME,
-                        "value": session_cookie(user, verified=verified),
-                        "url": live_server.url,
-                    }
-                ]
-            )
-        page = context.new_page()
-        pages.append(page)
-        return page, ConsoleLog(page)
+            cookie = session_cookie(user, verified=verified)
+            page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+        console = ConsoleLog(page)
+        opened.append((page, console))
+        return page, console
 
     yield _open
-    for page in pages:
-        page.close()
+    from playwright.sync_api import Error as PlaywrightError
+
+    for page, console in opened:
+        console.detach()
+        try:
+            # Leave the tab idle, so nothing of this test reaches the server during the next one.
+            page.goto("about:blank")
+        except PlaywrightError:
+            page.context.close()  # a broken tab is not handed to the next test
 
 
 def url_path(page) -> str:

@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
@@ -36,12 +37,10 @@ def _sign_out(page, lang: str):
     assert "casserole-signed-in" not in page.content()
 
 
-def _code_from_shown_secret(page) -> str:
-    """What an authenticator app would show after the person typed in the key on the page."""
-    shown = page.inner_text("main code")
-    secret = re.sub(r"\s+", "", shown)
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
-    return f"{TOTP(key, step=30, t0=0, digits=6).token():06d}"
+def _key_shown(page) -> bytes:
+    """The key an authenticator app gets when the person types in what the page shows."""
+    secret = re.sub(r"\s+", "", page.inner_text("main code"))
+    return base64.b32decode(secret + "=" * (-len(secret) % 8))
 
 
 def _enrol(page, console, *, lang: str, user):
@@ -49,14 +48,14 @@ def _enrol(page, console, *, lang: str, user):
     assert url_path(page) == f"/{lang}/account/two-factor/set-up/", page.url
     audit(page, lang=lang, console=console)
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    code = _code_from_shown_secret(page)
-    assert code == totp_code(device), "the key on the page is not the device's key"
-    page.fill("#id_code", code)
+    key = _key_shown(page)
+    assert key == device.bin_key, "the key on the page is not the device's key"
+    page.fill("#id_code", f"{TOTP(key, step=device.step, t0=device.t0, digits=device.digits).token():06d}")
     _submit(page, "#id_code")
 
     assert url_path(page) == f"/{lang}/account/two-factor/backup-codes/", page.url
     codes = list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
-    assert len(codes) == 10
+    assert len(codes) == settings.TWO_FACTOR_BACKUP_CODES
     shown = page.inner_text("main")
     assert all(code in shown for code in codes), "every backup code is shown once, now"
     audit(page, lang=lang, console=console)

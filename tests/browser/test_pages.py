@@ -39,8 +39,14 @@ def _password_reset_key_path(request) -> str:
     return f"/accounts/password/reset/key/{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}/"
 
 
-def _submit_empty_sign_in(page):
-    _submit(page, "#id_login")
+def _submit_empty(field: str) -> Callable:
+    """An action: clear `field` and submit its form as it is."""
+
+    def action(page):
+        page.fill(field, "")
+        _submit(page, field)
+
+    return action
 
 
 def _submit_bad_sign_up(page):
@@ -79,10 +85,11 @@ PAGES = [
     Page("privacy", "/privacy/", EVERYONE),
     Page("not-found", "/no-such-page/", EVERYONE, status=404),
     Page("sign-in", "/accounts/login/", (ANONYMOUS,)),
-    Page("sign-in-errors", "/accounts/login/", (ANONYMOUS,), action=_submit_empty_sign_in),
+    Page("sign-in-errors", "/accounts/login/", (ANONYMOUS,), action=_submit_empty("#id_login")),
     Page("sign-up", "/accounts/signup/", (ANONYMOUS,)),
     Page("sign-up-errors", "/accounts/signup/", (ANONYMOUS,), action=_submit_bad_sign_up),
     Page("password-reset", "/accounts/password/reset/", (ANONYMOUS,)),
+    Page("password-reset-errors", "/accounts/password/reset/", (ANONYMOUS,), action=_submit_empty("#id_email")),
     Page("password-reset-done", "/accounts/password/reset/done/", (ANONYMOUS,)),
     Page(
         "password-reset-new-password",
@@ -95,7 +102,9 @@ PAGES = [
     Page("invitation-invalid", "/account/invitation/no-such-token/", (ANONYMOUS,), status=410),
     Page("your-account", "/account/", SIGNED_IN),
     Page("edit-details", "/account/details/", SIGNED_IN),
+    Page("edit-details-errors", "/account/details/", (COOK,), action=_submit_empty("#id_full_name")),
     Page("change-password", "/accounts/password/change/", SIGNED_IN),
+    Page("change-password-errors", "/accounts/password/change/", (COOK,), action=_submit_empty("#id_oldpassword")),
     Page("email-addresses", "/accounts/email/", SIGNED_IN),
     Page("sign-out", "/accounts/logout/", SIGNED_IN),
     Page("two-factor-set-up", "/account/two-factor/set-up/", (COOK,)),
@@ -104,6 +113,12 @@ PAGES = [
     Page("coordinator-home", "/coordinator/", (COORDINATOR,)),
     Page("coordinator-forbidden", "/coordinator/", (COOK,), status=403),
     Page("invite-coordinator", "/coordinator/coordinators/invite/", (COORDINATOR,)),
+    Page(
+        "invite-coordinator-errors",
+        "/coordinator/coordinators/invite/",
+        (COORDINATOR,),
+        action=_submit_empty("#id_email"),
+    ),
 ]
 
 PERSONA_FIXTURE = {COOK: "cook", COORDINATOR: "coordinator_a"}

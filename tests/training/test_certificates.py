@@ -165,6 +165,28 @@ def test_the_check_shows_nothing_else_about_the_cook(client, marion, passed):
     assert f"/training/quiz/{passed.attempt_id}/" not in html
 
 
+@pytest.mark.parametrize(
+    ("full_name", "shown", "hidden"),
+    [
+        ("佐藤 花子", "花子", "佐藤"),  # family name first: the given name is the last part
+        ("佐藤　花子", "花子", "佐藤"),  # an ideographic space
+        ("佐藤花子", None, "佐藤花子"),  # cannot be split: nothing is shown rather than the surname
+        ("Mary Jane Smith", "Mary", "Smith"),
+    ],
+)
+def test_the_check_shows_the_given_name_only(client, course, area_a, full_name, shown, hidden):
+    cook = UserFactory(full_name=full_name, email="named@example.org", is_cook=True, home_area=area_a)
+    certificate = certify(cook, course)
+
+    html = check(client, certificate.code)
+
+    assert "Food safety for Casserole cooks" in html
+    if shown:
+        assert shown in html
+    assert hidden not in html
+    assert "named@example.org" not in html
+
+
 def test_the_check_works_in_japanese(client, passed):
     html = check(client, passed.code, "ja")
     assert "Casserole 料理ボランティアのための食品衛生講座" in html

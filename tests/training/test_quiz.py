@@ -11,9 +11,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from tests.factories import UserFactory
-from tests.training.conftest import answers_with, as_post, read_every_lesson, wrong_option
-from training.models import Attempt, AttemptQuestion, Certificate
-from training.services import TrainingError, start_attempt, submit_attempt
+from tests.training.conftest import answers_with, as_post, read_every_lesson, start_after_reading, wrong_option
+from training.models import Attempt, AttemptQuestion, Certificate, Lesson
+from training.services import TrainingError, complete_lesson, start_attempt, submit_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def another_cook(area, n: int = 1):
 
 
 def test_an_attempt_draws_two_questions_from_every_lesson(course, cook):
-    attempt = start_attempt(user=cook, course=course)
+    attempt = start_after_reading(user=cook, course=course)
 
     items = list(attempt.items.select_related("question__lesson").order_by("position"))
     assert course.questions_per_lesson * course.lessons.count() == 16
@@ -46,8 +46,8 @@ def test_an_attempt_draws_two_questions_from_every_lesson(course, cook):
 
 
 def test_the_order_is_random(course, cook, area_a):
-    first = start_attempt(user=cook, course=course, rng=random.Random(1))
-    second = start_attempt(user=another_cook(area_a), course=course, rng=random.Random(2))
+    first = start_after_reading(user=cook, course=course, rng=random.Random(1))
+    second = start_after_reading(user=another_cook(area_a), course=course, rng=random.Random(2))
 
     assert keys(first) != keys(second)
     # Not grouped lesson by lesson.
@@ -56,14 +56,14 @@ def test_the_order_is_random(course, cook, area_a):
 
 
 def test_the_same_seed_draws_the_same_questions(course, cook, area_a):
-    first = start_attempt(user=cook, course=course, rng=random.Random(7))
-    second = start_attempt(user=another_cook(area_a), course=course, rng=random.Random(7))
+    first = start_after_reading(user=cook, course=course, rng=random.Random(7))
+    second = start_after_reading(user=another_cook(area_a), course=course, rng=random.Random(7))
     assert keys(first) == keys(second)
 
 
 def test_starting_twice_without_finishing_returns_the_same_attempt(course, cook):
-    first = start_attempt(user=cook, course=course, rng=random.Random(1))
-    again = start_attempt(user=cook, course=course, rng=random.Random(2))
+    first = start_after_reading(user=cook, course=course, rng=random.Random(1))
+    again = start_after_reading(user=cook, course=course, rng=random.Random(2))
 
     assert again.pk == first.pk
     assert keys(again) == keys(first)
@@ -72,10 +72,10 @@ def test_starting_twice_without_finishing_returns_the_same_attempt(course, cook)
 
 
 def test_after_finishing_a_new_attempt_draws_anew(course, cook):
-    first = start_attempt(user=cook, course=course, rng=random.Random(1))
+    first = start_after_reading(user=cook, course=course, rng=random.Random(1))
     submit_attempt(user=cook, attempt=first, answers=answers_with(first, right=3))
 
-    second = start_attempt(user=cook, course=course, rng=random.Random(2))
+    second = start_after_reading(user=cook, course=course, rng=random.Random(2))
 
     assert second.pk != first.pk
     assert second.total == 16 and second.items.count() == 16
@@ -87,7 +87,7 @@ def test_retired_questions_are_not_drawn(course, cook):
     retired = course.questions.filter(lesson__order=1).order_by("key")[:4]
     course.questions.filter(pk__in=[q.pk for q in retired]).update(is_active=False)
 
-    attempt = start_attempt(user=cook, course=course)
+    attempt = start_after_reading(user=cook, course=course)
 
     assert not attempt.items.filter(question__is_active=False).exists()
     assert attempt.items.filter(question__lesson__order=1).count() == 2
@@ -97,7 +97,7 @@ def test_retired_questions_are_not_drawn(course, cook):
 
 
 def test_all_right_passes_and_issues_a_certificate(course, cook):
-    attempt = start_attempt(user=cook, course=course)
+    attempt = start_after_reading(user=cook, course=course)
 
     result = submit_attempt(user=cook, attempt=attempt, answers=answers_with(attempt, right=16))
 
@@ -119,7 +119,7 @@ def test_certificates_last_three_years_by_default():
 
 def test_the_certificate_lifetime_is_a_setting(course, cook, settings):
     settings.CERTIFICATE_VALID_DAYS = 30
-    attempt = start_attempt(user=cook, course=course)
+    attempt = start_after_reading(user=cook, course=course)
 
     submit_attempt(user=cook, attempt=attempt, answers=answers_with(attempt, right=16))
 
@@ -131,7 +131,7 @@ def test_each_certificate_gets_its_own_code(course, cook, area_a):
     codes = set()
     for n in range(3):
         user = another_cook(area_a, n)
-        attempt = start_attempt(user=user, course=course)
+        attempt = start_after_reading(user=user, course=course)
         submit_attempt(user=user, attempt=attempt, answers=answers_with(attempt, right=16))
         codes.add(Certificate.objects.get(user=user).code)
     assert len(codes) == 3
@@ -139,7 +139,7 @@ def test_each_certificate_gets_its_own_code(course, cook, area_a):
 
 @pytest.mark.parametrize(("right", "passed"), [(12, False), (13, True), (0, False)])
 def test_the_pass_mark_is_eighty_percent(course, cook, right, passed):
-    attempt = start_attempt(user=cook, course=course)
+    attempt = start_after_reading(user=cook, course=course)
 
     result = submit_attempt(user=cook, attempt=attempt, answers=answers_with(attempt, right=right))
 
@@ -150,8 +150,8 @@ def test_the_pass_mark_is_eighty_percent(course, cook, right, passed):
 
 def test_answers_to_questions_not_drawn_are_ignored(course, cook, area_a):
     other = another_cook(area_a)
-    others_attempt = start_attempt(user=other, course=course)
-    attempt = start_attempt(user=cook, course=course)
+    others_attempt = start_after_reading(user=other, course=course)
+    attempt = start_after_reading(user=cook, course=course)
     answers = answers_with(attempt, right=12)
     # Right answers for someone else's items and for ids that are no item at all.
     answers.update(answers_with(others_attempt, right=16))
@@ -166,7 +166,7 @@ def test_answers_to_questions_not_drawn_are_ignored(course, cook, area_a):
 
 
 def test_a_finished_attempt_cannot_be_submitted_again(course, cook):
-    attempt = start_attempt(user=cook, course=course)
+    attempt = start_after_reading(user=cook, course=course)
     submit_attempt(user=cook, attempt=attempt, answers=answers_with(attempt, right=12))
     attempt.refresh_from_db()
     submitted_at = attempt.submitted_at
@@ -182,7 +182,7 @@ def test_a_finished_attempt_cannot_be_submitted_again(course, cook):
 
 def test_a_stale_copy_of_a_finished_attempt_cannot_be_submitted_again(course, cook):
     """The check reads the row under lock, not the caller's copy (two tabs, one already submitted)."""
-    attempt = start_attempt(user=cook, course=course)
+    attempt = start_after_reading(user=cook, course=course)
     stale = Attempt.objects.get(pk=attempt.pk)
     submit_attempt(user=cook, attempt=attempt, answers=answers_with(attempt, right=12))
 
@@ -193,7 +193,7 @@ def test_a_stale_copy_of_a_finished_attempt_cannot_be_submitted_again(course, co
 
 @pytest.mark.parametrize("bad", [-1, 3, 4, 99])
 def test_an_option_out_of_range_is_refused(course, cook, bad):
-    attempt = start_attempt(user=cook, course=course)
+    attempt = start_after_reading(user=cook, course=course)
     answers = answers_with(attempt, right=16)
     item = attempt.items.select_related("question").first()
     answers[item.pk] = bad if bad < 0 else max(bad, len(item.question.options_en))
@@ -207,7 +207,7 @@ def test_an_option_out_of_range_is_refused(course, cook, bad):
 
 
 def test_every_question_must_be_answered(course, cook):
-    attempt = start_attempt(user=cook, course=course)
+    attempt = start_after_reading(user=cook, course=course)
     answers = answers_with(attempt, right=16)
     answers.pop(next(iter(answers)))
 
@@ -218,7 +218,7 @@ def test_every_question_must_be_answered(course, cook):
 
 def test_someone_elses_attempt_cannot_be_submitted(course, cook, area_a):
     other = another_cook(area_a)
-    attempt = start_attempt(user=other, course=course)
+    attempt = start_after_reading(user=other, course=course)
 
     with pytest.raises(Attempt.DoesNotExist):
         submit_attempt(user=cook, attempt=attempt, answers=answers_with(attempt, right=16))
@@ -288,7 +288,7 @@ def test_the_pass_mark_through_the_page(cook_client, right, passed):
 
 def test_extra_and_hidden_fields_change_nothing(cook_client, cook, course, area_a):
     other = another_cook(area_a)
-    others_attempt = start_attempt(user=other, course=course)
+    others_attempt = start_after_reading(user=other, course=course)
     attempt = started(cook_client)
     data = as_post(answers_with(attempt, right=12))
     data.update(as_post(answers_with(others_attempt, right=16)))  # q<other attempt's item id>=right
@@ -359,6 +359,20 @@ def test_missing_answers_are_listed_and_the_chosen_ones_kept(cook_client):
     assert attempt.submitted_at is None
 
 
+def test_finishing_with_no_answers_lists_every_question(cook_client):
+    attempt = started(cook_client)
+
+    response = cook_client.post(f"/en/training/quiz/{attempt.pk}/", {})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "There is a problem" in html
+    for item in attempt.items.all():
+        assert f'href="#id_q{item.pk}_0"' in html
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None
+
+
 def test_the_result_of_an_unfinished_attempt_is_the_quiz(cook_client):
     attempt = started(cook_client)
     response = cook_client.get(f"/en/training/quiz/{attempt.pk}/result/")
@@ -386,3 +400,14 @@ def test_an_unfinished_attempt_survives_a_new_session(login_as, cook, course, co
     html = later.get("/en/training/").content.decode()
     assert f"/en/training/quiz/{attempt.pk}/" in html
     assert timezone.now() >= attempt.started_at
+
+
+def test_the_quiz_cannot_start_before_every_lesson_is_read(course, cook, login_as):
+    first = Lesson.objects.filter(course=course).order_by("order").first()
+    complete_lesson(user=cook, lesson=first)
+    with pytest.raises(TrainingError):
+        start_attempt(user=cook, course=course)
+    response = login_as(cook).post("/en/training/quiz/start/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/training/"
+    assert not Attempt.objects.filter(user=cook).exists()
