@@ -1,0 +1,98 @@
+"""The food-safety course in a real browser, in both languages: a cook reads every lesson, takes the
+quiz (after one empty submission), passes, sees the answers they got wrong with the explanation,
+opens the certificate and checks it on the public page; the coordinator sees the result. Every page
+on the way is audited (axe + the extra checks)."""
+
+import pytest
+
+from tests.browser.checks import audit, error_summary_problems
+from tests.browser.conftest import url_path
+from tests.factories import UserFactory
+from training.models import Attempt, Certificate
+from training.services import load_course
+
+COOKS = {
+    "en": {"full_name": "Margaret Ellis", "given": "Margaret"},
+    "ja": {"full_name": "田中 陽子", "given": "陽子"},
+}
+
+
+def _click_and_wait(page, selector: str):
+    with page.expect_navigation():
+        page.locator(selector).first.click()
+
+
+@pytest.mark.parametrize(("lang", "width", "wrong"), [("en", 1280, 0), ("ja", 390, 3)])
+def test_cook_reads_every_lesson_passes_the_quiz_and_checks_the_certificate(
+    live_server, open_page, area_a, coordinator_a, lang, width, wrong
+):
+    course = load_course(version="v1")
+    person = COOKS[lang]
+    cook = UserFactory(full_name=person["full_name"], is_cook=True, home_area=area_a, preferred_language=lang)
+    page, console = open_page(lang=lang, width=width, user=cook)
+
+    page.goto(f"{live_server.url}/{lang}/training/")
+    audit(page, lang=lang, console=console)
+    # Every lesson, in order, each audited; "continue" saves progress and opens the next one.
+    for number, lesson in enumerate(course.lessons.order_by("order"), start=1):
+        page.goto(f"{live_server.url}/{lang}/training/lessons/{lesson.slug}/")
+        assert (lesson.title_ja if lang == "ja" else lesson.title_en) in page.inner_text("h1")
+        audit(page, lang=lang, console=console)
+        _click_and_wait(page, "main form button[type=submit]")
+        expected = f"/{lang}/training/" if number == 8 else None
+        if expected:
+            assert url_path(page) == expected, page.url
+
+    _click_and_wait(page, f'main form[action="/{lang}/training/quiz/start/"] button')
+    attempt = Attempt.objects.get(user=cook, submitted_at__isnull=True)
+    assert url_path(page) == f"/{lang}/training/quiz/{attempt.pk}/"
+    audit(page, lang=lang, console=console)
+
+    # An empty submission: an error summary, focused, linking to each question.
+    _click_and_wait(page, "main form button[type=submit]")
+    assert page.title().startswith("エラー：" if lang == "ja" else "Error:")
+    problems = error_summary_problems(page, lang)
+    assert problems == [], problems
+    audit(page, lang=lang, console=console, from_page_start=False)
+
+    items = list(attempt.items.select_related("question").order_by("position"))
+    for n, item in enumerate(items):
+        answer = item.question.answer
+        choice = (answer + 1) % len(item.question.options_en) if n < wrong else answer
+        page.locator(f'label[for="id_q{item.pk}_{choice}"]').click()
+    _click_and_wait(page, "main form button[type=submit]")
+
+    attempt.refresh_from_db()
+    assert (attempt.score, attempt.passed) == (16 - wrong, True)
+    assert url_path(page) == f"/{lang}/training/quiz/{attempt.pk}/result/"
+    main = page.inner_text("main")
+    for item in items[:wrong]:
+        explanation = item.question.explanation_ja if lang == "ja" else item.question.explanation_en
+        assert explanation.strip()[:30] in main
+    audit(page, lang=lang, console=console, from_page_start=False)
+
+    certificate = Certificate.objects.get(user=cook)
+    _click_and_wait(page, f'a[href="/{lang}/training/certificates/{certificate.pk}/"]')
+    main = page.inner_text("main")
+    assert person["full_name"] in main and certificate.code in main
+    audit(page, lang=lang, console=console)
+
+    # The public check, as a stranger would do it: typed in lower case, without dashes.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/{lang}/certificates/check/")
+    audit(page, lang=lang, console=console)
+    page.fill("#id_code", certificate.code.replace("-", "").lower())
+    _click_and_wait(page, "main form button[type=submit]")
+    main = page.inner_text("main")
+    assert person["given"] in main
+    assert person["full_name"] not in main and cook.email not in main
+    audit(page, lang=lang, console=console, from_page_start=False)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_coordinator_sees_the_training_of_their_cooks(live_server, open_page, area_a, coordinator_a, cook, lang):
+    load_course(version="v1")
+    page, console = open_page(lang=lang, width=390, user=coordinator_a)
+    page.goto(f"{live_server.url}/{lang}/coordinator/training/")
+    assert cook.full_name in page.inner_text("main")
+    audit(page, lang=lang, console=console, also_width=320)
