@@ -21,6 +21,8 @@ class QuizForm(forms.Form):
                 widget=forms.RadioSelect,
                 error_messages={"required": _("Choose an answer to question %(number)s") % {"number": item.position}},
             )
+            # Questions are the page's main content: a larger legend (see templates/forms/radios.html).
+            self.fields[f"q{item.pk}"].legend_size = "m"
 
     def answers(self) -> dict[int, int]:
         return {item.pk: self.cleaned_data[f"q{item.pk}"] for item in self.items}
