@@ -108,7 +108,11 @@ PAGES = [
     Page("email-addresses", "/accounts/email/", SIGNED_IN),
     Page("sign-out", "/accounts/logout/", SIGNED_IN),
     Page("two-factor-set-up", "/account/two-factor/set-up/", (COOK,)),
-    Page("backup-codes", "/account/two-factor/backup-codes/", SIGNED_IN),
+    # Backup codes back up an authenticator app: the coordinator has one (a cook without one is sent to set-up).
+    Page("backup-codes", "/account/two-factor/backup-codes/", (COORDINATOR,)),
+    Page(
+        "backup-codes-without-app", "/account/two-factor/backup-codes/", (COOK,), lands_on="/account/two-factor/set-up/"
+    ),
     Page("two-factor-code", "/account/two-factor/", (COORDINATOR,), verified=False),
     Page("coordinator-home", "/coordinator/", (COORDINATOR,)),
     Page("coordinator-forbidden", "/coordinator/", (COOK,), status=403),
