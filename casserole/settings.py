@@ -173,7 +173,10 @@ INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=300)
+# Cooks and referrers get no time limit worth the name (WCAG 2.2.1 exempts limits over 20 hours), so
+# nothing they type is lost to an expired session; staff sessions, past the second factor, are shorter.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14, minimum=300)
+STAFF_SESSION_AGE = env_int("STAFF_SESSION_AGE", 60 * 60 * 12, minimum=300)
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES

@@ -342,3 +342,17 @@ def test_the_admin_never_shows_an_authenticator_key_or_backup_codes(login_as, ad
     assert device.key not in totp_page.content.decode()
     assert "abcd2345" not in static_page.content.decode()
     assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 403
+
+
+def test_a_coordinator_session_is_shorter_than_a_cooks(client, settings):
+    from tests.factories import CoordinatorFactory, UserFactory, add_totp, totp_code
+
+    cook = UserFactory(is_cook=True)
+    client.force_login(cook)
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE >= 20 * 60 * 60
+
+    coordinator = CoordinatorFactory()
+    device = add_totp(coordinator)
+    client.force_login(coordinator)
+    client.post("/en/account/two-factor/", {"code": totp_code(device)})
+    assert client.session.get_expiry_age() == settings.STAFF_SESSION_AGE
