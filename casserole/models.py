@@ -60,3 +60,38 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class PostcodeCentroid(models.Model):
+    """The approximate centre of a postcode district ("E8") or a Japanese 3-digit postcode area
+    ("154"): the offline geocoder, loaded by `manage.py load_postcode_centroids`."""
+
+    class Country(models.TextChoices):
+        GB = "GB", _("United Kingdom")
+        JP = "JP", _("Japan")
+
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    # Canonical form only (upper case outward code, or three ASCII digits): the loader normalises it.
+    prefix = models.CharField(_("postcode prefix"), max_length=4)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    place_name = models.CharField(_("place name"), max_length=100, blank=True)
+    place_name_ja = models.CharField(_("place name in Japanese"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["country", "prefix"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "prefix"], name="postcode_centroid_unique_prefix"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="postcode_centroid_valid_coordinates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.prefix} {self.place_name or self.place_name_ja}".strip()
+
+    def display_name(self, language: str = "en") -> str:
+        if language == "ja":
+            return self.place_name_ja or self.place_name
+        return self.place_name or self.place_name_ja

@@ -168,6 +168,8 @@ TWO_FACTOR_BACKUP_CODES = 10
 # Food-safety certificates last this many years (then a refresher is needed).
 CERTIFICATE_VALID_DAYS = 365 * env_int("CERTIFICATE_VALID_YEARS", 3, minimum=1)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
+# Largest identity photo a cook may upload, in bytes (checked before the whole file is read).
+IDENTITY_IMAGE_MAX_BYTES = env_int("IDENTITY_IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 # Sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True
