@@ -11,6 +11,7 @@ from django.core import mail
 
 from tests.browser.checks import audit, error_summary_problems
 from tests.browser.conftest import LANGS, WIDTHS, url_path
+from training.services import load_course
 
 ANONYMOUS, COOK, COORDINATOR = "anonymous", "cook", "coordinator"
 SIGNED_IN = (COOK, COORDINATOR)
@@ -74,6 +75,7 @@ class Page:
     action: Callable | None = None  # run after loading, e.g. submit a form with errors
     verified: bool = True  # False: a coordinator who has signed in but not yet given a code
     lands_on: str | None = None  # the path after redirects, when it is not the path asked for
+    course: bool = False  # needs the food-safety course loaded
 
     def resolve(self, request) -> str:
         return self.path(request) if callable(self.path) else self.path
@@ -115,6 +117,11 @@ PAGES = [
     ),
     Page("two-factor-code", "/account/two-factor/", (COORDINATOR,), verified=False),
     Page("coordinator-home", "/coordinator/", (COORDINATOR,)),
+    # The food-safety course (the quiz, result and certificate pages: tests/browser/test_course.py).
+    Page("course", "/training/", (COOK,), course=True),
+    Page("lesson", "/training/lessons/allergens/", (COOK,), course=True),
+    Page("certificate-check", "/certificates/check/", EVERYONE),
+    Page("coordinator-training", "/coordinator/training/", (COORDINATOR,), course=True),
     Page("coordinator-forbidden", "/coordinator/", (COOK,), status=403),
     Page("invite-coordinator", "/coordinator/coordinators/invite/", (COORDINATOR,)),
     Page(
@@ -139,6 +146,8 @@ def _cases():
 @pytest.mark.parametrize(("spec", "persona", "lang", "width"), list(_cases()))
 def test_page_is_accessible(request, live_server, open_page, spec, persona, lang, width):
     user = request.getfixturevalue(PERSONA_FIXTURE[persona]) if persona in PERSONA_FIXTURE else None
+    if spec.course:
+        load_course(version="v1")
     path = f"/{lang}{spec.resolve(request)}"
     page, console = open_page(lang=lang, width=width, user=user, verified=spec.verified)
     console.expected_failures.add(live_server.url + path)
