@@ -65,6 +65,9 @@ def prepare_identity_image(upload) -> PreparedImage:
     original_format = detect_format(data)
     if original_format is None:
         raise IdentityImageError(gettext("The photo must be a JPG, PNG or HEIC file"))
+    if _carries_something_else(data, original_format):
+        # A polyglot (an image with a page or script attached) is refused outright, not just cleaned.
+        raise IdentityImageError(gettext("The file has something other than a photo in it – upload the photo itself"))
     image = _decode(data, original_format)
     try:
         content = _reencode(image)
@@ -72,6 +75,20 @@ def prepare_identity_image(upload) -> PreparedImage:
     finally:
         image.close()
     return PreparedImage(content=content, width=width, height=height, original_format=original_format)
+
+
+# Long enough that compressed photo data does not match it by chance (SVG is refused by its first bytes).
+_MARKUP = re.compile(rb"<(?:html|script|iframe)[\s>]|<!doctype\s", re.IGNORECASE)
+
+
+def _carries_something_else(data: bytes, original_format: str) -> bool:
+    """Markup anywhere in the file, or bytes after a PNG's closing IEND chunk (4-byte CRC included)."""
+    if _MARKUP.search(data):
+        return True
+    if original_format == "PNG":
+        end = data.rfind(b"IEND")
+        return end != -1 and len(data) > end + 8
+    return False
 
 
 def detect_format(data: bytes) -> str | None:

@@ -228,10 +228,16 @@ STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "static_build"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": env_str("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")},
-    # Identity photos: never under MEDIA_URL, never served by a URL of their own.
+    # Identity photos: owner-only files that no URL serves; views stream them through
+    # accounts.identity_images.open_private_image and never call .url().
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None},
+        "OPTIONS": {
+            "location": str(VAR_DIR / "private"),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
