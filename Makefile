@@ -43,10 +43,17 @@ assets: node_modules/.installed
 messages: check-messages
 	msgfmt --check -o locale/ja/LC_MESSAGES/django.mo locale/ja/LC_MESSAGES/django.po
 
-# Fails when the Japanese catalogue has an untranslated or fuzzy entry.
-check-messages:
+# Fails when any interface string lacks a Japanese translation or is fuzzy. The catalogue is
+# re-extracted from the code first, so a string added without a translation is caught too; when all
+# is well the committed catalogue is put back untouched (the extraction only changes its dates).
+check-messages: $(STAMP)
+	@cp locale/ja/LC_MESSAGES/django.po $(VENV)/django.po.committed
+	@DEBUG=1 $(PY) manage.py makemessages -l ja --no-obsolete --ignore=.venv --ignore=node_modules \
+	  --ignore=static_build --ignore=tests -v 0
 	@stats=$$(msgfmt --statistics -o /dev/null locale/ja/LC_MESSAGES/django.po 2>&1); echo "ja: $$stats"; \
-	  case "$$stats" in *untranslated*|*fuzzy*) echo "Japanese catalogue is incomplete" >&2; exit 1;; esac
+	  case "$$stats" in *untranslated*|*fuzzy*) \
+	    echo "Japanese catalogue is incomplete: translate the entries above in locale/ja/LC_MESSAGES/django.po" >&2; exit 1;; esac
+	@cp $(VENV)/django.po.committed locale/ja/LC_MESSAGES/django.po
 
 makemessages: $(STAMP)
 	$(PY) manage.py makemessages -l ja --no-obsolete --ignore=.venv --ignore=node_modules --ignore=static_build --ignore=tests

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from casserole.models import AuditEntry, OutboundEmail
+from casserole.models import AuditEntry, OutboundEmail, PostcodeCentroid
 
 
 @admin.register(AuditEntry)
@@ -35,3 +35,12 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(PostcodeCentroid)
+class PostcodeCentroidAdmin(admin.ModelAdmin):
+    """The offline geocoder's table; bulk changes come from `manage.py load_postcode_centroids`."""
+
+    list_display = ["country", "prefix", "place_name", "place_name_ja", "latitude", "longitude"]
+    list_filter = ["country"]
+    search_fields = ["prefix", "place_name", "place_name_ja"]

@@ -214,7 +214,9 @@ def geocode(*, country: str, postcode: str, address: str = "", http: HttpClient 
     raise ValueError(f"Unknown GEOCODER: {backend!r}")
 
 
-def manual_pin(*, latitude: float | Decimal | str, longitude: float | Decimal | str, neighbourhood: str) -> GeocodeResult:
+def manual_pin(
+    *, latitude: float | Decimal | str, longitude: float | Decimal | str, neighbourhood: str
+) -> GeocodeResult:
     """A location a coordinator set by hand; ValueError when the coordinates are not on Earth."""
     coordinates = _valid_coordinates(latitude, longitude)
     if coordinates is None:

@@ -23,7 +23,7 @@ JP_PREFIX = re.compile(r"^[0-9]{3}$")
 
 
 def normalise_uk_postcode(value: str) -> str | None:
-    """"e81dy" → "E8 1DY"; None when it cannot be a UK postcode."""
+    """The canonical UK postcode ("e81dy" → "E8 1DY"), or None when it cannot be one."""
     compact = "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
     match = _UK_POSTCODE.match(compact)
     if match is None:
@@ -39,7 +39,7 @@ def uk_outward_code(value: str) -> str | None:
 
 
 def normalise_jp_postcode(value: str) -> str | None:
-    """"〒１５４ー０００４" → "154-0004"; None when it is not seven digits."""
+    """The canonical Japanese postcode ("〒１５４ー０００４" → "154-0004"), or None when it is not seven digits."""
     text = unicodedata.normalize("NFKC", value or "").translate(_JP_DASHES)
     text = "".join(text.split()).removeprefix("〒")
     match = _JP_POSTCODE.match(text)

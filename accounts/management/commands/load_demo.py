@@ -10,6 +10,7 @@ it from `load()`, and write rows through `self._upsert(...)` so re-runs stay no-
 """
 
 import hashlib
+import io
 import random
 import time
 import unicodedata
@@ -20,6 +21,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from django.utils import timezone
@@ -31,6 +33,7 @@ from training.models import Certificate, LessonProgress
 from training.services import load_course, start_attempt, submit_attempt
 
 DEMO_PASSWORD = "casserole-demo-2026"
+DEMO_CENTROIDS = settings.BASE_DIR / "casserole" / "data" / "demo_postcode_centroids.csv"
 DEMO_URL = "http://127.0.0.1:8000/"
 DEMO_DOMAIN = "demo.casserole.example"
 DEMO_DEVICE_NAME = "Demo authenticator"
@@ -221,6 +224,8 @@ class DemoLoader:
             *self.referrers(areas),
         ]
         self.training({login.user.email.split("@")[0]: login.user for login in logins if login.user.is_cook})
+        # The offline geocoder's table for the demo areas (Hackney and Setagaya postcode districts).
+        call_command("load_postcode_centroids", str(DEMO_CENTROIDS), stdout=io.StringIO())
         return logins
 
     def training(self, cooks: dict[str, User]) -> None:

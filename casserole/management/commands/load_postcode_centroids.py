@@ -84,7 +84,9 @@ def read_centroids(path: Path) -> list[Row]:
             header = [name.strip() for name in reader.fieldnames or []]
             missing = [column for column in COLUMNS if column not in header]
             if missing:
-                raise CommandError(f"{path}: line 1: the header lacks {', '.join(missing)} (expected {','.join(COLUMNS)})")
+                raise CommandError(
+                    f"{path}: line 1: the header lacks {', '.join(missing)} (expected {','.join(COLUMNS)})"
+                )
             reader.fieldnames = header
             rows: list[Row] = []
             errors: list[str] = []
