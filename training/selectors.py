@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -9,6 +10,7 @@ from accounts.models import User
 from training.models import Attempt, Certificate, Course, Lesson, LessonProgress
 
 EXPIRING_SOON = timedelta(days=60)
+OVERVIEW_PAGE_SIZE = 50
 
 
 def current_course() -> Course | None:
@@ -52,8 +54,9 @@ def attempt_items(attempt: Attempt) -> list:
     return list(attempt.items.select_related("question", "question__lesson").order_by("position"))
 
 
-def coordinator_overview(*, areas) -> list[User]:
-    """Cooks living in these areas with lesson progress, attempts, best score and certificate."""
+def coordinator_overview(*, areas, page_number=None, per_page: int = OVERVIEW_PAGE_SIZE):
+    """One page of the cooks living in these areas, with lesson progress, attempts, best score and
+    certificate. Paginated: an area can have hundreds of cooks (docs/performance.md)."""
     course = current_course()
     newest_certificate = Certificate.objects.filter(user=OuterRef("pk"), revoked_at__isnull=True).order_by("-issued_at")
     cooks = (
@@ -69,10 +72,10 @@ def coordinator_overview(*, areas) -> list[User]:
         )
         .order_by("home_area__name", "full_name")
     )
+    page = Paginator(cooks, per_page).get_page(page_number)
     now = timezone.now()
     lesson_count = Lesson.objects.filter(course=course).count() if course else 0
-    result = list(cooks)
-    for cook in result:
+    for cook in page.object_list:
         cook.lesson_count = lesson_count
         expires = cook.certificate_expires
         cook.certificate_state = (
@@ -84,4 +87,4 @@ def coordinator_overview(*, areas) -> list[User]:
             if expires - now <= EXPIRING_SOON
             else "valid"
         )
-    return result
+    return page

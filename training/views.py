@@ -122,5 +122,7 @@ def verify(request):
 @never_cache
 @require_GET
 def coordinator_overview(request):
-    cooks = selectors.coordinator_overview(areas=areas_for_coordinator(request.user))
-    return render(request, "training/coordinator.html", {"cooks": cooks})
+    page = selectors.coordinator_overview(
+        areas=areas_for_coordinator(request.user), page_number=request.GET.get("page")
+    )
+    return render(request, "training/coordinator.html", {"cooks": page.object_list, "page": page})

@@ -96,3 +96,16 @@ def test_coordinator_sees_the_training_of_their_cooks(live_server, open_page, ar
     page.goto(f"{live_server.url}/{lang}/coordinator/training/")
     assert cook.full_name in page.inner_text("main")
     audit(page, lang=lang, console=console, also_width=320)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_coordinator_pages_through_a_long_list_of_cooks(live_server, open_page, area_a, coordinator_a, lang):
+    load_course(version="v1")
+    for n in range(51):
+        UserFactory(full_name=f"Cook {n:02d}", email=f"many{n}@example.org", is_cook=True, home_area=area_a)
+    page, console = open_page(lang=lang, width=1280, user=coordinator_a)
+    page.goto(f"{live_server.url}/{lang}/coordinator/training/")
+    audit(page, lang=lang, console=console)
+    _click_and_wait(page, 'a[rel="next"]')
+    assert "Cook 50" in page.inner_text("main")
+    audit(page, lang=lang, console=console, also_width=320)

@@ -19,11 +19,12 @@ pytestmark = pytest.mark.django_db
 #  3. the authenticator this session was verified with (django-otp)
 #  4. the areas the user coordinates (User.coordinated_area_ids)
 #  5. the current course
-#  6. the number of lessons in it
-#  7. the cooks in those areas with their area, lessons read, quizzes taken, best score and newest
-#     certificate (select_related, annotations and subqueries: one query however many cooks)
-#  8. the area for the "Need help?" block (context processor)
-OVERVIEW_QUERIES = 8
+#  6. how many cooks there are in those areas (the paginator)
+#  7. the number of lessons in the course
+#  8. one page of the cooks in those areas with their area, lessons read, quizzes taken, best score
+#     and newest certificate (select_related, annotations and subqueries: one query however many cooks)
+#  9. the area for the "Need help?" block (context processor)
+OVERVIEW_QUERIES = 9
 
 
 def take_quiz(user, course, right: int):
@@ -151,3 +152,19 @@ def test_query_count_is_the_same_with_twenty_cooks(login_as, coordinator_a, area
     html = response.content.decode()
     assert html.count("<tr") == 21  # the header and one row per cook
     assert "Expiring soon" in html
+
+
+def test_the_overview_shows_fifty_cooks_a_page(login_as, coordinator_a, area_a, course):
+    for n in range(51):
+        UserFactory(full_name=f"Cook {n:02d}", email=f"pagecook{n}@example.org", is_cook=True, home_area=area_a)
+    client = login_as(coordinator_a)
+
+    first = client.get("/en/coordinator/training/").content.decode()
+    assert "51 cooks" in first and "Page 1 of 2" in first
+    assert "Cook 49" in first and "Cook 50" not in first
+    assert 'href="?page=2"' in first
+
+    second = client.get("/en/coordinator/training/?page=2").content.decode()
+    assert "Cook 50" in second and "Cook 00" not in second
+    # A page number past the end shows the last page rather than an error.
+    assert "Cook 50" in client.get("/en/coordinator/training/?page=99").content.decode()
