@@ -19,18 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "casserole.settings")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-that-is-long-enough-for-the-settings-check-0123")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("SECURE_COOKIES", "0")
-os.environ.setdefault("CACHE_MODE", "memory")
-os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("CASSEROLE_VAR_DIR", str(ROOT / "var" / "bench"))
-
+# The same environment the test suite runs in (no HTTPS redirect, in-memory cache, immediate tasks).
 import warnings  # noqa: E402
 
 import django  # noqa: E402
+
+import casserole.pytest_env  # noqa: E402, F401
 
 # WhiteNoise looks for collectstatic's output, which a benchmark does not need.
 warnings.filterwarnings("ignore", message="No directory at")

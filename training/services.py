@@ -191,7 +191,8 @@ def send_certificate_notices(*, now=None) -> dict[str, int]:
     latest = _latest_certificates()
     for certificate in latest:
         kind = _notice_due(certificate, now)
-        if kind is None or certificate.notices.filter(kind=kind).exists():
+        # notices are prefetched: no query per certificate.
+        if kind is None or any(notice.kind == kind for notice in certificate.notices.all()):
             continue
         with transaction.atomic():
             try:

@@ -172,3 +172,16 @@ def test_the_daily_command_runs_the_job(certificate, cook, django_capture_on_com
         call_command("send_certificate_notices")
     assert "60_days: 1" in capsys.readouterr().out
     assert recipients(mail.outbox) == [cook.email]
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_checking_certificates_that_need_no_notice_costs_the_same_for_1_or_20(
+    count, course, area_a, django_assert_num_queries
+):
+    for n in range(count):
+        cook = UserFactory(email=f"quiet{n}@example.org", is_cook=True, home_area=area_a)
+        certify(cook, course, expires_at=timezone.now() + timedelta(days=400))
+    # 1. each cook's newest certificate, with its cook and area and course
+    # 2. the notices already sent for those certificates (prefetched)
+    with django_assert_num_queries(2):
+        assert sum(send_certificate_notices().values()) == 0
