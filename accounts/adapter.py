@@ -20,6 +20,10 @@ class AccountAdapter(DefaultAccountAdapter):
         user = request.user
         if user.needs_second_factor or _has_device(user):
             return reverse("accounts:two_factor_verify" if _has_device(user) else "accounts:two_factor_setup")
+        if user.is_cook:
+            # A cook's checklist says what to do next (also reached after confirming the email address,
+            # which signs nobody in: allauth then asks this method once the cook signs in).
+            return reverse("accounts:cook_status")
         return super().get_login_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):

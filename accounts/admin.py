@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts.models import Area, CoordinatorMembership, Invitation, User
+from accounts.models import Area, CookProfile, CoordinatorMembership, IdentityCheck, Invitation, StripeEvent, User
 from casserole import audit
 
 _ROLE_FIELDS = ("is_cook", "is_referrer", "is_coordinator", "is_staff", "is_superuser", "is_active")
@@ -94,3 +94,42 @@ class InvitationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Invitations are sent from the coordinator pages, which email the link (only its hash is stored).
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Onboarding records change only through the services (audited, with emails and the activation
+    gate): the admin may look, not edit."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CookProfile)
+class CookProfileAdmin(ReadOnlyAdmin):
+    list_display = ["user", "status", "neighbourhood", "location_source", "completed_at"]
+    list_filter = ["status", "country", "location_source"]
+    search_fields = ["user__email", "user__full_name"]
+
+
+@admin.register(IdentityCheck)
+class IdentityCheckAdmin(ReadOnlyAdmin):
+    # No link to the photo: it is seen only through the coordinator's audited view.
+    list_display = ["cook", "method", "document_type", "status", "created_at", "decided_by", "decided_at"]
+    list_filter = ["method", "status"]
+    search_fields = ["cook__email", "cook__full_name", "stripe_session_id"]
+    exclude = ["image_name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "image_name"]
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ReadOnlyAdmin):
+    list_display = ["event_id", "event_type", "created", "received_at"]
+    search_fields = ["event_id"]

@@ -1,13 +1,28 @@
 """Reads for account pages, with their related rows fetched up front (templates run no queries)."""
 
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from accounts.models import CoordinatorMembership, Invitation
+from accounts.models import Area, CoordinatorMembership, IdentityCheck, Invitation
+from casserole.postcodes import postcode_prefix
 
 
 def coordinator_home(areas) -> dict:
-    """The coordinator's areas, who coordinates each, and open invitations."""
-    areas = areas.prefetch_related(
+    """The coordinator's areas, who coordinates each, open invitations, and how many identity photos
+    wait for a decision in each (a subquery on the areas' own query: no extra query)."""
+    waiting = (
+        IdentityCheck.objects.filter(
+            cook__home_area=OuterRef("pk"),
+            cook__is_cook=True,
+            method=IdentityCheck.Method.PHOTO,
+            status=IdentityCheck.Status.PENDING,
+        )
+        .order_by()
+        .values("cook__home_area")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    areas = areas.annotate(identity_waiting=Coalesce(Subquery(waiting), Value(0))).prefetch_related(
         Prefetch(
             "coordinator_memberships",
             queryset=CoordinatorMembership.objects.select_related("user").order_by("user__full_name"),
@@ -16,4 +31,17 @@ def coordinator_home(areas) -> dict:
             "invitations", queryset=Invitation.objects.pending().order_by("-created_at"), to_attr="open_invitations"
         ),
     )
-    return {"areas": list(areas)}
+    areas = list(areas)
+    return {"areas": areas, "identity_waiting": sum(area.identity_waiting for area in areas)}
+
+
+def area_for_postcode(*, country: str, postcode: str) -> Area | None:
+    """The area whose postcode districts (or Japanese 3-digit areas) include this postcode, or None
+    when no club covers it yet. There are tens of areas, not thousands: reading them all is fine."""
+    prefix = postcode_prefix(country=country, postcode=postcode)
+    if prefix is None:
+        return None
+    for area in Area.objects.filter(country=country).exclude(postcode_prefixes=""):
+        if prefix in area.postcode_prefixes.upper().split():
+            return area
+    return None

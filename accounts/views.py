@@ -123,6 +123,8 @@ def _pass_second_factor(request, device) -> None:
 def _home_for(user) -> str:
     if user.is_coordinator:
         return reverse("coordinator:home")
+    if user.is_cook:
+        return reverse("accounts:cook_status")
     return reverse(settings.LOGIN_REDIRECT_URL)
 
 

@@ -170,6 +170,9 @@ CERTIFICATE_VALID_DAYS = 365 * env_int("CERTIFICATE_VALID_YEARS", 3, minimum=1)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7, minimum=1)
 # Largest identity photo a cook may upload, in bytes (checked before the whole file is read).
 IDENTITY_IMAGE_MAX_BYTES = env_int("IDENTITY_IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Verify, don't retain: an identity photo is deleted when a coordinator decides, and the daily
+# `manage.py purge_identity_images` deletes any still undecided after this many days.
+IDENTITY_IMAGE_RETENTION_DAYS = env_int("IDENTITY_IMAGE_RETENTION_DAYS", 7, minimum=1)
 
 # Sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True
@@ -290,6 +293,10 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
 if STRIPE_SECRET_KEY and not STRIPE_SECRET_KEY.startswith(("sk_", "rk_")):
     raise ImproperlyConfigured("STRIPE_SECRET_KEY must start with sk_ or rk_.")
+# Where the Stripe client sends API calls: Stripe itself unless set (tests point it at a local fake).
+STRIPE_API_BASE = env_str("STRIPE_API_BASE")
+# Webhook signatures older than this many seconds are refused (replays).
+STRIPE_WEBHOOK_TOLERANCE = env_int("STRIPE_WEBHOOK_TOLERANCE", 300, minimum=1)
 if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET:
     raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set when STRIPE_SECRET_KEY is.")
 

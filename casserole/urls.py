@@ -2,12 +2,15 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import webhooks
 from casserole import views
 from training import views as training_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    # Outside the language prefix: Stripe calls one fixed address. Protected by its signature, not CSRF.
+    path("stripe/webhook/", webhooks.stripe_webhook, name="stripe_webhook"),
 ]
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),

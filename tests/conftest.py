@@ -4,12 +4,27 @@ import pytest
 from django.test import Client
 
 from tests.factories import AreaFactory, CoordinatorFactory, UserFactory, add_totp
+from tests.stripe_fake import stripe_fake, stripe_off  # noqa: F401  (fixtures for every test)
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 stays first in production (tested in tests/casserole/test_settings.py).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def private_dir(settings, tmp_path):
+    """Each test gets its own private storage for identity photos, so files can be counted."""
+    location = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            **settings.STORAGES["private"],
+            "OPTIONS": {**settings.STORAGES["private"]["OPTIONS"], "location": str(location)},
+        },
+    }
+    return location
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ import pytest
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -39,6 +40,7 @@ from tests.conftest import (
     verified_client,
 )
 from tests.factories import CoordinatorFactory, UserFactory
+from tests.onboarding import cover_e8, make_profile, photo_check
 from training.models import Attempt
 from training.services import complete_lesson, load_course, start_attempt, submit_attempt
 
@@ -68,6 +70,9 @@ STAFF_ONLY = expect(FOUND, admin_user=OK)  # the admin sends everyone else to th
 COOK_PAGE = expect(FORBIDDEN, anonymous=FOUND, cook=OK)
 COOK_REDIRECT = expect(FORBIDDEN, anonymous=FOUND, cook=FOUND)
 COOK_NOT_FOUND = expect(FORBIDDEN, anonymous=FOUND, cook=NOT_FOUND)
+# A coordinator page about one of area A's objects: coordinator B cannot know it exists.
+AREA_A_PAGE = expect(OK, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_b=NOT_FOUND)
+AREA_A_NOT_FOUND = expect(NOT_FOUND, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN)
 
 
 @dataclass(frozen=True)
@@ -185,6 +190,71 @@ ROWS = [
     Row("/ja/certificates/check/", "GET", PUBLIC),
     Row("/en/certificates/check/", "POST", expect(NOT_ALLOWED), {"code": "{certificate_code}"}),
     Row("/en/coordinator/training/", "GET", COORDINATOR_PAGE),  # coordinator B sees area B's cooks (none)
+    # Cook onboarding, the cook's side. The matrix cook has a profile and a photo waiting for review;
+    # Stripe is not configured in tests (its route is hidden: 404).
+    Row("/en/account/cook/", "GET", COOK_PAGE),
+    Row("/ja/account/cook/", "GET", COOK_PAGE),
+    Row("/en/account/cook/", "POST", expect(FORBIDDEN, anonymous=FOUND, cook=NOT_ALLOWED)),
+    Row("/en/account/cook/profile/", "GET", COOK_PAGE),
+    Row("/en/account/cook/profile/", "POST", COOK_PAGE, {"full_name": ""}),  # the form with errors
+    Row("/en/account/cook/identity/", "GET", COOK_PAGE),
+    Row("/en/account/cook/identity/", "POST", expect(FORBIDDEN, anonymous=FOUND, cook=NOT_ALLOWED)),
+    Row("/en/account/cook/identity/photo/", "GET", COOK_REDIRECT),  # a check is waiting: back to the identity page
+    Row("/en/account/cook/identity/photo/", "POST", COOK_REDIRECT),
+    Row("/en/account/cook/identity/stripe/", "GET", expect(FORBIDDEN, anonymous=FOUND, cook=NOT_ALLOWED)),
+    Row("/en/account/cook/identity/stripe/", "POST", COOK_NOT_FOUND),
+    Row("/en/account/cook/identity/stripe/return/", "GET", COOK_PAGE),
+    Row("/en/account/cook/identity/stripe/return/", "POST", expect(FORBIDDEN, anonymous=FOUND, cook=NOT_ALLOWED)),
+    # Stripe's webhook: the signature is the key, not a session. Unsigned → 400 for everyone.
+    Row("/stripe/webhook/", "POST", expect(400)),
+    Row("/stripe/webhook/", "GET", expect(NOT_ALLOWED)),
+    # Cook onboarding, the coordinator's side: area A's cook is unknown (404) to coordinator B.
+    Row("/en/coordinator/identity/", "GET", COORDINATOR_PAGE),
+    Row("/ja/coordinator/identity/", "GET", COORDINATOR_PAGE),
+    Row("/en/coordinator/cooks/", "GET", COORDINATOR_PAGE),
+    Row("/en/coordinator/cooks/987654/", "GET", AREA_A_NOT_FOUND),
+    Row("/en/coordinator/cooks/{cook_pk}/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/cooks/{cook_pk}/identity/{identity_check}/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/cooks/{cook_pk}/identity/987654/", "GET", AREA_A_NOT_FOUND),
+    # Rejecting without a reason: the form with its error.
+    Row(
+        "/en/coordinator/cooks/{cook_pk}/identity/{identity_check}/",
+        "POST",
+        AREA_A_PAGE,
+        {"decision": "reject", "reason": ""},
+    ),
+    # Approving: the decision is rolled back after each persona, photo included (deleted on commit).
+    Row(
+        "/en/coordinator/cooks/{cook_pk}/identity/{identity_check}/",
+        "POST",
+        expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_b=NOT_FOUND),
+        {"decision": "approve"},
+    ),
+    Row("/en/coordinator/cooks/{cook_pk}/identity/{identity_check}/photo/", "GET", AREA_A_PAGE),
+    Row(
+        "/en/coordinator/cooks/{cook_pk}/identity/{identity_check}/photo/",
+        "POST",
+        expect(NOT_ALLOWED, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN),
+    ),
+    Row("/en/coordinator/cooks/{cook_pk}/identity/in-person/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/cooks/{cook_pk}/identity/in-person/", "POST", AREA_A_PAGE, {"document_type": "passport"}),
+    Row("/en/coordinator/cooks/{cook_pk}/location/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/cooks/{cook_pk}/location/", "POST", AREA_A_PAGE, {"latitude": "91"}),
+    Row(
+        "/en/coordinator/cooks/{cook_pk}/approve/",
+        "GET",
+        expect(NOT_ALLOWED, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN),
+    ),
+    # The gate refuses (no certificate, identity waiting): back to the cook's page with the reasons.
+    Row(
+        "/en/coordinator/cooks/{cook_pk}/approve/",
+        "POST",
+        expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_b=NOT_FOUND),
+    ),
+    Row("/en/coordinator/cooks/{cook_pk}/suspend/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/cooks/{cook_pk}/suspend/", "POST", AREA_A_PAGE, {"reason": ""}),
+    Row("/en/coordinator/cooks/{cook_pk}/reactivate/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/cooks/{cook_pk}/reactivate/", "POST", AREA_A_PAGE, {"reason": ""}),
     # The admin's own pages. Our admin site sends its sign-in page to ours.
     Row("/admin/", "GET", STAFF_ONLY),
     Row("/admin/login/", "GET", expect(FOUND)),
@@ -222,11 +292,32 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def module_private_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("matrix-private")
+
+
+def _private_storages(location) -> dict:
+    private = settings.STORAGES["private"]
+    return {**settings.STORAGES, "private": {**private, "OPTIONS": {**private["OPTIONS"], "location": str(location)}}}
+
+
+@pytest.fixture(autouse=True)
+def private_dir(settings, module_private_dir):
+    """The world's identity photo was stored once for the module: every test reads that folder."""
+    settings.STORAGES = _private_storages(module_private_dir)
+    return module_private_dir
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, module_private_dir):
     """The personas and area A's objects, made once for this module inside a transaction that is
     rolled back when the module ends (each test still runs in its own savepoint)."""
     fast_hasher = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=fast_hasher), transaction.atomic():
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=fast_hasher, STORAGES=_private_storages(module_private_dir)),
+        transaction.atomic(),
+    ):
         area_a, area_b = make_area_a(), make_area_b()
         users = {
             "anonymous": None,
@@ -269,7 +360,12 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
     right = {item.pk: item.question.answer for item in passed_attempt.items.select_related("question")}
     submit_attempt(user=users["cook"], attempt=passed_attempt, answers=right)
     open_attempt = start_attempt(user=users["cook"], course=course)
+    # Onboarding: the cook has a profile and a photo of their passport waiting for area A's coordinators.
+    cover_e8(area_a)
+    make_profile(users["cook"])
+    identity_check = photo_check(users["cook"])
     return {
+        "identity_check": str(identity_check.pk),
         "area_a": str(area_a.pk),
         "invitation_a": str(invitation.pk),
         "invitation_token": token,
@@ -378,7 +474,10 @@ def test_coordinator_a_can_act_on_area_a_objects(world):
     assert not CoordinatorMembership.objects.filter(pk=objects["membership_a"]).exists()
 
 
-POST_ROWS = [row for row in ROWS if row.method == "POST"]
+# Stripe's webhook is the one exception: Stripe sends no CSRF token; the signature protects it
+# (tests/accounts/test_stripe_identity.py proves it works with CSRF checks on and refuses bad signatures).
+CSRF_EXEMPT = {"/stripe/webhook/"}
+POST_ROWS = [row for row in ROWS if row.method == "POST" and row.path not in CSRF_EXEMPT]
 
 
 @pytest.mark.parametrize("row", POST_ROWS, ids=[row.id for row in POST_ROWS])

@@ -78,8 +78,8 @@ def test_new_account_cannot_sign_in_until_the_email_is_verified(client, django_c
 
     response = sign_in(anonymous, "nora@example.org", NEW_PASSWORD)
     assert is_signed_in(anonymous)
-    assert response["Location"] == "/en/account/"
-    assert anonymous.get("/en/account/").status_code == 200
+    assert response["Location"] == "/en/account/cook/"  # a cook lands on their checklist
+    assert anonymous.get("/en/account/cook/").status_code == 200
 
 
 def test_extra_fields_posted_at_sign_up_change_nothing(client, django_capture_on_commit_callbacks, area_a):

@@ -63,8 +63,9 @@ def test_sign_up_confirm_email_and_sign_in(live_server, open_page, lang, width):
     page.fill("#id_password", PASSWORD)
     _submit(page, "#id_login")
 
-    assert url_path(page) == f"/{lang}/account/", page.url
-    assert person["full_name"] in page.inner_text("main")
+    # A cook lands on their checklist (the rest of the journey: tests/browser/test_cook_onboarding.py).
+    assert url_path(page) == f"/{lang}/account/cook/", page.url
+    assert page.locator("#cook-steps").is_visible()
     audit(page, lang=lang, console=console)
 
 

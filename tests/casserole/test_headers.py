@@ -9,7 +9,14 @@ from django.test import Client
 
 from tests.conftest import sign_in
 from tests.factories import PASSWORD
-from tests.test_access_matrix import PERSONAS, ROWS, request_and_roll_back, world  # noqa: F401 - world is a fixture
+from tests.test_access_matrix import (  # noqa: F401 - world and the private folder are fixtures
+    PERSONAS,
+    ROWS,
+    module_private_dir,
+    private_dir,
+    request_and_roll_back,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 

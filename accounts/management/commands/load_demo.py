@@ -15,20 +15,25 @@ import random
 import time
 import unicodedata
 from base64 import b32encode
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from PIL import Image, ImageDraw
 
-from accounts.models import Area, CoordinatorMembership, User
+from accounts import cook_services
+from accounts.models import Area, CookProfile, CoordinatorMembership, User
 from training.models import Certificate, LessonProgress
 from training.services import load_course, start_attempt, submit_attempt
 
@@ -60,6 +65,7 @@ class AreaSpec:
     help_hours_ja: str
     distance_unit: str
     time_zone: str
+    postcode_prefixes: str
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,7 @@ AREAS = (
         help_hours_ja="月曜日から金曜日、午前9時から午後5時",
         distance_unit=Area.DistanceUnit.MILES,
         time_zone="Europe/London",
+        postcode_prefixes="E2 E5 E8 E9 N1 N16",
     ),
     AreaSpec(
         slug="setagaya",
@@ -97,6 +104,7 @@ AREAS = (
         help_hours_ja="平日 午前10時から午後6時",
         distance_unit=Area.DistanceUnit.KM,
         time_zone="Asia/Tokyo",
+        postcode_prefixes="154 155 156 157 158",
     ),
 )
 
@@ -121,9 +129,16 @@ COORDINATORS = (
     ),
 )
 
-# Stages of a cook's onboarding: "new" has only signed up, "part-way" has filled in a profile and is
-# going through the checks, "ready" has been through every check. Later issues attach the records of
-# each stage (identity check, training, approval) to these same accounts.
+# Stages of a cook's onboarding, named by the second part of the email ("cook.<stage>.<area>"):
+#   new        only signed up
+#   partway    profile done, half the course read; Hackney: an identity photo waiting for review,
+#              Setagaya: identity seen in person
+#   rejected   identity photo not approved (with the coordinator's reason), half the course read, and
+#              not placed on the map (N1 is not in the demo table): a coordinator must set a pin
+#   approval   identity approved and certificate valid: waiting for the coordinator's approval
+#   ready      active: approved by a coordinator
+#   expired    was active, but the food-safety certificate has run out (cannot be matched)
+#   suspended  approved, then suspended by a coordinator with a reason
 COOKS = (
     PersonSpec(
         local_part="cook.new.hackney",
@@ -155,6 +170,20 @@ COOKS = (
         area="hackney",
     ),
     PersonSpec(
+        local_part="cook.rejected.hackney",
+        role="Cook, Hackney: identity photo not approved",
+        full_name="Ruth Adeyemi",
+        phone="07700 900654",
+        area="hackney",
+    ),
+    PersonSpec(
+        local_part="cook.approval.hackney",
+        role="Cook, Hackney: waiting for the coordinator's approval",
+        full_name="Owen Price",
+        phone="07700 900987",
+        area="hackney",
+    ),
+    PersonSpec(
         local_part="cook.new.setagaya",
         role="Cook, Setagaya: just signed up",
         full_name="高橋 健太",
@@ -178,7 +207,29 @@ COOKS = (
         language="ja",
         area="setagaya",
     ),
+    PersonSpec(
+        local_part="cook.suspended.setagaya",
+        role="Cook, Setagaya: suspended by the coordinator",
+        full_name="鈴木 一郎",
+        name_reading="スズキ イチロウ",
+        phone="090-5555-0111",
+        language="ja",
+        area="setagaya",
+    ),
 )
+
+# Where each demo cook lives (a made-up street in a real postcode district of the demo table).
+# The rejected cook lives in N1, which Hackney covers but the demo table does not know: "needs placing".
+DEMO_ADDRESSES = {
+    "hackney": {"country": "GB", "address_line1": "{n} Mare Street", "town": "London", "postcode": "E8 {n}DY"},
+    "setagaya": {
+        "country": "JP",
+        "address_line1": "太子堂{n}丁目1-1",
+        "town": "東京都世田谷区",
+        "postcode": "154-000{n}",
+    },
+}
+UNPLACED_ADDRESS = {"country": "GB", "address_line1": "5 Englefield Road", "town": "London", "postcode": "N1 4LH"}
 
 REFERRERS = (
     PersonSpec(
@@ -223,10 +274,69 @@ class DemoLoader:
             *self.cooks(areas),
             *self.referrers(areas),
         ]
-        self.training({login.user.email.split("@")[0]: login.user for login in logins if login.user.is_cook})
         # The offline geocoder's table for the demo areas (Hackney and Setagaya postcode districts).
         call_command("load_postcode_centroids", str(DEMO_CENTROIDS), stdout=io.StringIO())
+        cooks = {login.user.email.split("@")[0]: login.user for login in logins if login.user.is_cook}
+        self.training(cooks)
+        coordinators = {spec.area: login.user for spec, login in zip(COORDINATORS, logins[1:], strict=False)}
+        self.onboarding(cooks, coordinators)
         return logins
+
+    def onboarding(self, cooks: dict[str, User], coordinators: dict[str, User]) -> None:
+        """Profiles, identity checks and approvals for each stage (see COOKS). Written through the
+        services, as a person would, and only when the cook has none yet, so re-runs change nothing."""
+        for number, (local_part, user) in enumerate(sorted(cooks.items()), start=1):
+            _, stage, area_slug = local_part.split(".")
+            if stage == "new" or CookProfile.objects.filter(user=user).exists():
+                continue
+            coordinator = coordinators[area_slug]
+            self._demo_profile(user, area_slug, number, unplaced=stage == "rejected")
+            self.created += 1
+            if stage == "partway" and area_slug == "hackney":
+                cook_services.submit_identity_photo(cook=user, document_type="passport", upload=_demo_document())
+            elif stage == "rejected":
+                check = cook_services.submit_identity_photo(
+                    cook=user, document_type="driving_licence", upload=_demo_document()
+                )
+                cook_services.decide_identity_check(
+                    by=coordinator,
+                    check=check,
+                    approve=False,
+                    reason="The photo is too blurred to read the name. Please take it again in good light.",
+                )
+            else:
+                cook_services.record_seen_in_person(by=coordinator, cook=user, document_type="passport")
+            if stage in ("ready", "expired", "suspended"):
+                # Approved while the certificate was valid (the expired cook's ran out later).
+                with _certificates_valid_for(user):
+                    cook_services.approve_cook(by=coordinator, cook=user)
+            if stage == "suspended":
+                cook_services.suspend_cook(
+                    by=coordinator, cook=user, reason="Paused while we talk about a missed visit. We will call you."
+                )
+
+    def _demo_profile(self, user: User, area_slug: str, number: int, *, unplaced: bool) -> None:
+        address = UNPLACED_ADDRESS if unplaced else DEMO_ADDRESSES[area_slug]
+        digit = str(number % 9 + 1)
+        cook_services.save_cook_profile(
+            cook=user,
+            full_name=user.full_name,
+            name_reading=user.name_reading,
+            phone=user.phone or ("+442079460000" if area_slug == "hackney" else "+81355550100"),
+            country=address["country"],
+            address_line1=address["address_line1"].format(n=digit),
+            address_line2="",
+            town=address["town"],
+            postcode=address["postcode"].format(n=digit),
+            travel_distance=Decimal("1.0") if area_slug == "hackney" else Decimal("2.0"),
+            frequency=CookProfile.Frequency.WEEKLY,
+            cooking_likes="Soups, stews and a good crumble"
+            if area_slug == "hackney"
+            else "煮物、味噌汁、季節の野菜料理",
+            note_for_diners="I love a chat over a cup of tea."
+            if area_slug == "hackney"
+            else "お話しするのが好きです。",
+        )
 
     def training(self, cooks: dict[str, User]) -> None:
         """The food-safety course, and cooks mid-course (half the lessons read), passed (certificate
@@ -235,10 +345,12 @@ class DemoLoader:
         lessons = list(course.lessons.order_by("order"))
         for local_part, user in cooks.items():
             stage = local_part.split(".")[1]
-            read = {"new": [], "partway": lessons[: len(lessons) // 2]}.get(stage, lessons)
+            half = lessons[: len(lessons) // 2]
+            read = {"new": [], "partway": half, "rejected": half}.get(stage, lessons)
             for lesson in read:
                 self._upsert(LessonProgress, lookup={"user": user, "lesson": lesson}, values={})
-            if stage in ("ready", "expired") and not Certificate.objects.filter(user=user).exists():
+            certified = stage in ("ready", "expired", "approval", "suspended")
+            if certified and not Certificate.objects.filter(user=user).exists():
                 self._demo_certificate(user, course, expired=stage == "expired")
 
     def _demo_certificate(self, user: User, course, *, expired: bool) -> None:
@@ -334,6 +446,31 @@ class DemoLoader:
             values={"key": demo_totp_key(user.email), "confirmed": True},
         )
         return device
+
+
+def _demo_document() -> SimpleUploadedFile:
+    """A made-up identity document (a drawn card marked SPECIMEN), so the review page has a photo."""
+    image = Image.new("RGB", (640, 400), (225, 236, 244))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 20, 620, 380), outline=(29, 112, 184), width=6)
+    draw.rectangle((50, 90, 210, 300), fill=(180, 190, 200))
+    for line, text in enumerate(("DEMO IDENTITY CARD", "SPECIMEN - NOT A REAL DOCUMENT", "Name: see profile")):
+        draw.text((240, 100 + 50 * line), text, fill=(11, 12, 12))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return SimpleUploadedFile("demo-document.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+@contextmanager
+def _certificates_valid_for(user: User):
+    """Approve a demo cook whose certificate has since run out, as it would have happened in time."""
+    saved = list(Certificate.objects.filter(user=user).values_list("pk", "expires_at"))
+    Certificate.objects.filter(user=user).update(expires_at=timezone.now() + timedelta(days=1))
+    try:
+        yield
+    finally:
+        for pk, expires_at in saved:
+            Certificate.objects.filter(pk=pk).update(expires_at=expires_at)
 
 
 def current_code(device: TOTPDevice) -> tuple[str, int]:

@@ -1,0 +1,56 @@
+"""The demo data: every stage of cook onboarding is there, and a second run changes nothing."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts import cook_services
+from accounts.cook_services import Blocker
+from accounts.models import CookProfile, IdentityCheck, User
+
+pytestmark = pytest.mark.django_db
+
+DOMAIN = "@demo.casserole.example"
+
+
+def load(settings) -> str:
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def cook(local_part: str) -> User:
+    return User.objects.get(email=local_part + DOMAIN)
+
+
+def test_the_demo_refuses_to_run_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo", stdout=io.StringIO())
+
+
+def test_the_demo_has_cooks_at_every_stage_and_loads_twice_without_changes(
+    settings, private_dir, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the rejected photo is deleted on commit
+        load(settings)
+    assert "rows created: 0, rows updated: 0" in load(settings)
+
+    assert not CookProfile.objects.filter(user=cook("cook.new.hackney")).exists()
+    waiting = cook("cook.partway.hackney").identity_checks.get()
+    assert (waiting.method, waiting.status) == ("photo", IdentityCheck.Status.PENDING)
+    assert [p.name for p in private_dir.iterdir()] == [waiting.image_name]
+    rejected = cook("cook.rejected.hackney")
+    assert rejected.identity_checks.get().status == IdentityCheck.Status.REJECTED
+    assert rejected.cook_profile.needs_placing
+    assert cook_services.activation_blockers(cook("cook.approval.hackney")) == []
+    assert cook("cook.approval.hackney").cook_profile.status == CookProfile.Status.PENDING
+    for active in ("cook.ready.hackney", "cook.ready.setagaya"):
+        assert cook_services.is_active_cook(cook(active))
+    expired = cook("cook.expired.hackney")
+    assert expired.cook_profile.status == CookProfile.Status.ACTIVE
+    assert not cook_services.is_active_cook(expired)
+    assert cook_services.activation_blockers(expired) == [Blocker.CERTIFICATE]
+    assert cook("cook.suspended.setagaya").cook_profile.status == CookProfile.Status.SUSPENDED
