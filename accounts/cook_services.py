@@ -195,7 +195,7 @@ def submit_identity_photo(*, cook: User, document_type: str, upload, request=Non
     require_profile(cook)
     if document_type not in IdentityCheck.DocumentType.values:
         raise OnboardingError(_("Select the type of document"))
-    if not _may_replace(open_identity_check(cook)):
+    if not may_send_photo(cook):
         raise OnboardingError(_("You already have an identity check in progress. Wait for it to finish."))
     if IdentityCheck.objects.filter(cook=cook, status=IdentityCheck.Status.APPROVED).exists():
         raise OnboardingError(_("Your identity has already been approved."))
@@ -229,9 +229,10 @@ def submit_identity_photo(*, cook: User, document_type: str, upload, request=Non
     return check
 
 
-def _may_replace(check: IdentityCheck | None) -> bool:
+def may_send_photo(cook: User) -> bool:
     """A photo may be sent when no check is open, or when the open one is an online check that Stripe
     could not finish (it needs another try): the cook may choose a photo instead."""
+    check = open_identity_check(cook)
     return check is None or (
         check.method == IdentityCheck.Method.STRIPE and check.status == IdentityCheck.Status.NEEDS_INPUT
     )

@@ -46,12 +46,13 @@ def _profile_initial(request, profile: CookProfile | None) -> dict:
                     "address_line2",
                     "town",
                     "postcode",
-                    "travel_distance",
                     "frequency",
                     "cooking_likes",
                     "note_for_diners",
                 )
-            }
+            },
+            # As it was typed: "2", not the stored "2.0".
+            travel_distance=f"{profile.travel_distance:f}".removesuffix(".0"),
         )
     return initial
 
@@ -137,7 +138,9 @@ def identity_photo(request):
     if cook_services.identity_approved(cook):
         messages.info(request, _("Your identity has already been approved."))
         return redirect("accounts:cook_identity")
-    if cook_services.open_identity_check(cook) is not None:
+    # The service's own rule: no open check, or an online check Stripe could not finish (which the
+    # photo then replaces). Anything else waits for the open check to end.
+    if not cook_services.may_send_photo(cook):
         messages.info(request, _("You already have an identity check in progress. Wait for it to finish."))
         return redirect("accounts:cook_identity")
     form = IdentityPhotoForm(*((request.POST, request.FILES) if request.method == "POST" else ()))

@@ -8,8 +8,9 @@ from casserole.postcodes import postcode_prefix
 
 
 def coordinator_home(areas) -> dict:
-    """The coordinator's areas, who coordinates each, open invitations, and how many identity photos
-    wait for a decision in each (a subquery on the areas' own query: no extra query)."""
+    """The coordinator's areas, who coordinates each, open invitations, and how many identity photos,
+    requests for meals and offers to cook wait for a decision in each (subqueries on the areas' own
+    query: no extra query)."""
     waiting = (
         IdentityCheck.objects.filter(
             cook__home_area=OuterRef("pk"),
@@ -22,7 +23,27 @@ def coordinator_home(areas) -> dict:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    areas = areas.annotate(identity_waiting=Coalesce(Subquery(waiting), Value(0))).prefetch_related(
+    from meals.models import Match, Referral
+
+    referrals_waiting = (
+        Referral.objects.filter(diner__area=OuterRef("pk"), status=Referral.Status.SUBMITTED)
+        .order_by()
+        .values("diner__area")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    offers_waiting = (
+        Match.objects.filter(diner__area=OuterRef("pk"), status=Match.Status.PROPOSED)
+        .order_by()
+        .values("diner__area")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    areas = areas.annotate(
+        identity_waiting=Coalesce(Subquery(waiting), Value(0)),
+        referrals_waiting=Coalesce(Subquery(referrals_waiting), Value(0)),
+        offers_waiting=Coalesce(Subquery(offers_waiting), Value(0)),
+    ).prefetch_related(
         Prefetch(
             "coordinator_memberships",
             queryset=CoordinatorMembership.objects.select_related("user").order_by("user__full_name"),
@@ -32,7 +53,12 @@ def coordinator_home(areas) -> dict:
         ),
     )
     areas = list(areas)
-    return {"areas": areas, "identity_waiting": sum(area.identity_waiting for area in areas)}
+    return {
+        "areas": areas,
+        "identity_waiting": sum(area.identity_waiting for area in areas),
+        "referrals_waiting": sum(area.referrals_waiting for area in areas),
+        "offers_waiting": sum(area.offers_waiting for area in areas),
+    }
 
 
 def area_for_postcode(*, country: str, postcode: str) -> Area | None:

@@ -1,12 +1,16 @@
-"""Benchmarks for the pages coordinators open most, run by `make bench` (never by the test suite).
+"""Benchmarks, run by `make bench` (never by the test suite): the pages coordinators open most, and
+the nearby-diner search at national scale (bench/nearby.py).
 
 Seeds a throw-away test database (SQLite by default, PostgreSQL when DATABASE_URL points at it) at two
 sizes and times each page with Django's test client. Prints medians and 95th percentiles in ms and
 the ratio between the large and the small data set: a ratio near 1 means the page does not slow down
-as an area grows. Query counts are checked by the tests, not here.
+as an area grows. The tests pin query counts; the nearby benchmark prints its own as well.
 
-    make bench                     # SQLite
+    make bench                     # SQLite, both benchmarks
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make bench
+    .venv/bin/python bench/run.py nearby      # one of them: "pages" or "nearby"
+
+Exits with status 1 when the nearby search misses its target.
 """
 
 import os
@@ -101,32 +105,51 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
 
-def main() -> None:
+def coordinator_pages(course) -> None:
+    clients = {}
+    for size in SIZES:
+        area = Area.objects.create(
+            name=f"Bench {size}", slug=f"bench-{size}", country="GB", help_phone="0", help_hours="-"
+        )
+        seed(area, size, course)
+        clients[size] = signed_in_coordinator(area)
+    print(f"Database: {connection.vendor}; {REPEATS} requests per page after one warm-up.\n")
+    print(f"{'page':34} {'cooks':>6} {'median ms':>10} {'p95 ms':>8}")
+    for path in ("/en/coordinator/", "/en/coordinator/training/"):
+        medians = {}
+        for size in SIZES:
+            values = timings(clients[size], path)
+            medians[size] = statistics.median(values)
+            print(f"{path:34} {size:>6} {medians[size]:>10.1f} {p95(values):>8.1f}")
+        ratio = medians[SIZES[-1]] / medians[SIZES[0]]
+        print(f"{'':34} {'ratio':>6} {ratio:>10.2f}  (median, {SIZES[-1]} cooks ÷ {SIZES[0]})\n")
+
+
+BENCHMARKS = ("pages", "nearby")
+
+
+def main(names: list[str]) -> int:
+    unknown = set(names) - set(BENCHMARKS)
+    if unknown:
+        print(f"Unknown benchmark {', '.join(sorted(unknown))}: choose from {', '.join(BENCHMARKS)}.", file=sys.stderr)
+        return 2
+    names = names or list(BENCHMARKS)
     setup_test_environment()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    passed = True
     try:
         course = load_course(version="v1")
-        clients = {}
-        for size in SIZES:
-            area = Area.objects.create(
-                name=f"Bench {size}", slug=f"bench-{size}", country="GB", help_phone="0", help_hours="-"
-            )
-            seed(area, size, course)
-            clients[size] = signed_in_coordinator(area)
-        print(f"Database: {connection.vendor}; {REPEATS} requests per page after one warm-up.\n")
-        print(f"{'page':34} {'cooks':>6} {'median ms':>10} {'p95 ms':>8}")
-        for path in ("/en/coordinator/", "/en/coordinator/training/"):
-            medians = {}
-            for size in SIZES:
-                values = timings(clients[size], path)
-                medians[size] = statistics.median(values)
-                print(f"{path:34} {size:>6} {medians[size]:>10.1f} {p95(values):>8.1f}")
-            ratio = medians[SIZES[-1]] / medians[SIZES[0]]
-            print(f"{'':34} {'ratio':>6} {ratio:>10.2f}  (median, {SIZES[-1]} cooks ÷ {SIZES[0]})\n")
+        if "pages" in names:
+            coordinator_pages(course)
+        if "nearby" in names:
+            from bench import nearby
+
+            passed = nearby.run(course)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("account/", include("accounts.urls")),
     path("coordinator/", include("accounts.coordinator_urls")),
     path("training/", include("training.urls")),
+    path("", include("meals.urls")),
     path("certificates/check/", training_views.verify, name="verify_certificate"),
     path("coordinator/training/", training_views.coordinator_overview, name="training_overview"),
     prefix_default_language=True,

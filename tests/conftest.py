@@ -28,6 +28,15 @@ def private_dir(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_language_left_behind():
+    # A /ja/ request activates Japanese for the thread; the next test must start in English.
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     # allauth keeps its rate-limit counters in the cache; each test starts with none.
     from django.core.cache import cache

@@ -28,6 +28,8 @@ from django.utils import timezone, translation
 
 from accounts.models import Area, CoordinatorMembership, Invitation, User
 from accounts.services import hash_token
+from meals.models import ProxyAccess
+from meals.services import accept_referral
 from tests.conftest import (
     make_admin_user,
     make_area_a,
@@ -40,6 +42,7 @@ from tests.conftest import (
     verified_client,
 )
 from tests.factories import CoordinatorFactory, UserFactory
+from tests.meals.conftest import submit
 from tests.onboarding import cover_e8, make_profile, photo_check
 from training.models import Attempt
 from training.services import complete_lesson, load_course, start_attempt, submit_attempt
@@ -73,6 +76,10 @@ COOK_NOT_FOUND = expect(FORBIDDEN, anonymous=FOUND, cook=NOT_FOUND)
 # A coordinator page about one of area A's objects: coordinator B cannot know it exists.
 AREA_A_PAGE = expect(OK, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_b=NOT_FOUND)
 AREA_A_NOT_FOUND = expect(NOT_FOUND, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN)
+# The method is checked before anything else on coordinator pages that only show.
+COORDINATOR_NOT_ALLOWED = expect(NOT_ALLOWED, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN)
+# A page for acting for a diner: only the referrer who acts for them; to everyone else it does not exist.
+PROXY_PAGE = expect(NOT_FOUND, anonymous=FOUND, referrer=OK)
 
 
 @dataclass(frozen=True)
@@ -255,6 +262,81 @@ ROWS = [
     Row("/en/coordinator/cooks/{cook_pk}/suspend/", "POST", AREA_A_PAGE, {"reason": ""}),
     Row("/en/coordinator/cooks/{cook_pk}/reactivate/", "GET", AREA_A_PAGE),
     Row("/en/coordinator/cooks/{cook_pk}/reactivate/", "POST", AREA_A_PAGE, {"reason": ""}),
+    # Asking for meals: anyone may (a diner needs no account). Without a draft the pages send you to
+    # the start; the referrer's request is in area A and accepted, so they act for its diner.
+    Row("/en/request/", "GET", PUBLIC),
+    Row("/ja/request/", "GET", PUBLIC),
+    Row("/en/request/", "POST", expect(FOUND)),  # a draft is started: on to the first question
+    Row("/en/request/name/", "GET", expect(FOUND)),
+    Row("/en/request/name/", "POST", expect(FOUND), {"full_name": "X"}),
+    Row("/en/request/not-a-step/", "GET", expect(NOT_FOUND)),
+    Row("/en/request/check/", "GET", expect(FOUND)),
+    Row("/en/request/check/", "POST", expect(FOUND), {"submission_key": "00000000-0000-0000-0000-000000000000"}),
+    Row("/en/request/not-in-area/", "GET", expect(FOUND)),
+    Row("/en/request/not-in-area/", "POST", expect(FOUND), {"name": "X", "contact": "x@example.org"}),
+    Row("/en/request/sent/{referral_a}/", "GET", expect(NOT_FOUND, referrer=OK)),
+    Row("/en/referrals/{referral_a}/", "GET", expect(NOT_FOUND, anonymous=FOUND, referrer=OK)),
+    Row("/en/referrals/{referral_a}/answer/", "POST", expect(NOT_FOUND, anonymous=FOUND, referrer=FOUND)),
+    Row("/en/referrals/{referral_a}/answer/", "GET", expect(NOT_ALLOWED, anonymous=FOUND)),
+    # A referrer acting for a diner: only within the scope a coordinator gave; nobody else knows the diner.
+    Row("/en/diners/", "GET", SIGNED_IN_ONLY),
+    Row("/ja/diners/", "GET", SIGNED_IN_ONLY),
+    Row("/en/diners/", "POST", expect(NOT_ALLOWED, anonymous=FOUND)),
+    Row("/en/diners/{diner_a}/", "GET", PROXY_PAGE),
+    Row("/en/diners/{diner_a}/", "POST", expect(NOT_ALLOWED, anonymous=FOUND)),
+    Row("/en/diners/987654/", "GET", expect(NOT_FOUND, anonymous=FOUND)),
+    Row("/en/diners/{diner_a}/edit/likes/", "GET", PROXY_PAGE),
+    Row(
+        "/en/diners/{diner_a}/edit/likes/",
+        "POST",
+        expect(NOT_FOUND, anonymous=FOUND, referrer=FOUND),
+        {"likes": "Soup", "dislikes": ""},
+    ),
+    Row("/en/diners/{diner_a}/edit/consent/", "GET", expect(NOT_FOUND, anonymous=FOUND)),
+    Row("/en/diners/{diner_schedule_only}/edit/likes/", "GET", expect(NOT_FOUND, anonymous=FOUND, referrer=FORBIDDEN)),
+    Row("/en/diners/{diner_a}/schedule/", "GET", PROXY_PAGE),
+    Row("/en/diners/{diner_a}/schedule/", "POST", expect(NOT_ALLOWED, anonymous=FOUND)),
+    Row("/en/diners/{diner_a}/card/", "GET", PROXY_PAGE),
+    Row("/en/diners/{diner_a}/card/", "POST", expect(NOT_ALLOWED, anonymous=FOUND)),
+    # Coordinators: triage, the diner's record, assisted digital.
+    Row("/en/coordinator/referrals/", "GET", COORDINATOR_PAGE),
+    Row("/ja/coordinator/referrals/", "GET", COORDINATOR_PAGE),
+    Row("/en/coordinator/referrals/", "POST", COORDINATOR_NOT_ALLOWED),
+    Row("/en/coordinator/referrals/new/", "GET", COORDINATOR_PAGE),
+    Row("/en/coordinator/referrals/new/", "POST", expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN)),
+    Row("/en/coordinator/referrals/{referral_a}/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/referrals/{referral_a}/", "POST", AREA_A_PAGE, {"decision": "decline"}),
+    Row("/en/coordinator/referrals/987654/", "GET", AREA_A_NOT_FOUND),
+    Row("/en/coordinator/diners/", "GET", COORDINATOR_PAGE),
+    Row("/en/coordinator/diners/", "POST", COORDINATOR_NOT_ALLOWED),
+    Row("/en/coordinator/diners/987654/", "GET", AREA_A_NOT_FOUND),
+    Row("/en/coordinator/diners/{diner_a}/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_a}/", "POST", COORDINATOR_NOT_ALLOWED),
+    Row("/en/coordinator/diners/{diner_a}/edit/name/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_a}/edit/name/", "POST", AREA_A_PAGE, {"full_name": ""}),
+    Row("/en/coordinator/diners/{diner_a}/edit/relationship/", "GET", AREA_A_NOT_FOUND),
+    Row("/en/coordinator/diners/{diner_a}/consent/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_a}/consent/", "POST", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_a}/status/pause/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_a}/status/pause/", "POST", AREA_A_PAGE, {"reason": ""}),
+    Row("/en/coordinator/diners/{diner_a}/status/delete/", "GET", AREA_A_NOT_FOUND),
+    Row("/en/coordinator/diners/{diner_a}/location/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_a}/location/", "POST", AREA_A_PAGE, {"latitude": ""}),
+    Row("/en/coordinator/diners/{diner_a}/card/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_a}/card/", "POST", COORDINATOR_NOT_ALLOWED),
+    Row(
+        "/en/coordinator/diners/{diner_a}/proxies/{proxy_a}/",
+        "POST",
+        expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_b=NOT_FOUND),
+        {"can_view_schedule": "on"},
+    ),
+    Row("/en/coordinator/diners/{diner_a}/proxies/{proxy_a}/", "GET", COORDINATOR_NOT_ALLOWED),
+    Row(
+        "/en/coordinator/diners/{diner_a}/proxies/{proxy_a}/revoke/",
+        "POST",
+        expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_b=NOT_FOUND),
+    ),
+    Row("/en/coordinator/diners/{diner_a}/proxies/{proxy_a}/revoke/", "GET", COORDINATOR_NOT_ALLOWED),
     # The admin's own pages. Our admin site sends its sign-in page to ours.
     Row("/admin/", "GET", STAFF_ONLY),
     Row("/admin/login/", "GET", expect(FOUND)),
@@ -364,7 +446,21 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
     cover_e8(area_a)
     make_profile(users["cook"])
     identity_check = photo_check(users["cook"])
+    # A request for meals from the referrer, accepted: they act for its diner (schedule and details),
+    # and a second diner for whom they may only see the schedule.
+    referral = submit(by=users["referrer"])
+    accept_referral(
+        by=users["coordinator_a"],
+        referral=referral,
+        scopes={"can_view_schedule": True, "can_edit_details": True},
+    )
+    schedule_only = submit(by=users["referrer"], full_name="Sid Schedule", preferred_name="Sid")
+    accept_referral(by=users["coordinator_a"], referral=schedule_only, scopes={"can_view_schedule": True})
     return {
+        "referral_a": str(referral.pk),
+        "diner_a": str(referral.diner_id),
+        "proxy_a": str(ProxyAccess.objects.get(diner=referral.diner).pk),
+        "diner_schedule_only": str(schedule_only.diner_id),
         "identity_check": str(identity_check.pk),
         "area_a": str(area_a.pk),
         "invitation_a": str(invitation.pk),

@@ -240,18 +240,28 @@ def _queue_notice(certificate: Certificate, kind: str) -> None:
     queue_templated_email(
         to=cook.email, template="training/email/certificate_notice", context=context, language=cook.preferred_language
     )
-    if kind != CertificateNotice.Kind.EXPIRED or cook.home_area_id is None:
+    if kind != CertificateNotice.Kind.EXPIRED:
         return
+    # The coordinators of the cook's area, and of every diner the cook has a live match with (a
+    # diner may live in a neighbouring area): they look after those matches.
+    from meals.models import Match
+
+    matches = list(
+        Match.objects.filter(cook=cook, status__in=Match.SHARING_STATUSES).select_related("diner").order_by("pk")
+    )
+    area_ids = {match.diner.area_id for match in matches} | {cook.home_area_id}
     coordinators = User.objects.filter(
-        pk__in=CoordinatorMembership.objects.filter(area_id=cook.home_area_id).values("user_id"), is_active=True
+        pk__in=CoordinatorMembership.objects.filter(area_id__in=area_ids - {None}).values("user_id"), is_active=True
     )
     for coordinator in coordinators:
+        coordinated = coordinator.coordinated_area_ids
         queue_templated_email(
             to=coordinator.email,
             template="training/email/certificate_expired_coordinator",
             context={
                 "cook_name": cook.full_name,
                 "expires_at": certificate.expires_at,
+                "diner_names": [match.diner.preferred_name for match in matches if match.diner.area_id in coordinated],
                 "url": _absolute_url("training_overview", coordinator.preferred_language),
             },
             language=coordinator.preferred_language,

@@ -820,3 +820,27 @@ def test_a_japanese_cook_reads_the_checklist_in_japanese_page_shell(cook, login_
     response = login_as(cook).get("/ja/account/cook/")
     assert response.status_code == 200
     assert '<html lang="ja"' in html(response)
+
+
+def test_a_photo_may_replace_an_online_check_that_needs_another_try(cook, cook_client):
+    make_profile(cook)
+    stalled = IdentityCheck.objects.create(
+        cook=cook,
+        method=IdentityCheck.Method.STRIPE,
+        status=IdentityCheck.Status.NEEDS_INPUT,
+        stripe_error_code="document_unverified_other",
+        stripe_session_id="vs_3",
+    )
+    assert 'id="route-photo"' in html(cook_client.get(IDENTITY))
+    assert cook_client.get(PHOTO).status_code == 200
+    response = cook_client.post(PHOTO, {"document_type": "passport", "photo": jpeg_upload()})
+    assert (response.status_code, response["Location"]) == (302, STATUS)
+    stalled.refresh_from_db()
+    assert stalled.status == IdentityCheck.Status.CANCELLED
+
+
+def test_the_profile_shows_the_distance_as_typed(cook, cook_client):
+    from decimal import Decimal
+
+    make_profile(cook, travel_distance=Decimal("2"))
+    assert 'value="2"' in html(cook_client.get(PROFILE))

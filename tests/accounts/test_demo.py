@@ -54,3 +54,26 @@ def test_the_demo_has_cooks_at_every_stage_and_loads_twice_without_changes(
     assert not cook_services.is_active_cook(expired)
     assert cook_services.activation_blockers(expired) == [Blocker.CERTIFICATE]
     assert cook("cook.suspended.setagaya").cook_profile.status == CookProfile.Status.SUSPENDED
+
+
+def test_the_demo_has_requests_for_meals_in_every_state(settings, django_capture_on_commit_callbacks):
+    from meals.models import Diner, ProxyAccess, Referral
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load(settings)
+    states = set(Referral.objects.values_list("status", flat=True))
+    assert states == {"submitted", "more_info", "accepted", "declined"}
+    assert set(Diner.objects.values_list("status", flat=True)) == {"referred", "active", "paused", "closed"}
+    assert Referral.objects.filter(channel="phone", referrer=None).count() == 2  # phone calls, no account
+    assert Diner.objects.filter(latitude=None).exists()  # one diner needs placing by hand
+    assert ProxyAccess.objects.filter(referrer__email="referrer.setagaya" + DOMAIN, can_confirm_meals=True).exists()
+
+
+def test_the_demo_has_an_active_match_and_an_offer_waiting(settings, django_capture_on_commit_callbacks):
+    from meals.models import Match
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load(settings)
+    assert sorted(Match.objects.values_list("status", flat=True)) == ["active", "proposed"]
+    active = Match.objects.get(status="active")
+    assert active.shares_details and active.cook.email == "cook.ready.hackney" + DOMAIN

@@ -40,6 +40,46 @@ def _password_reset_key_path(request) -> str:
     return f"/accounts/password/reset/key/{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}/"
 
 
+def _onboarding_cook(request, **profile):
+    """The cook persona with a completed profile in area A (the offline geocoder places E8)."""
+    from tests.onboarding import cover_e8, make_profile
+
+    request.getfixturevalue("settings").GEOCODER = "offline"
+    cover_e8(request.getfixturevalue("area_a"))
+    cook = request.getfixturevalue("cook")
+    make_profile(cook, **profile)
+    return cook
+
+
+def _cook_page(path: str, *, photo: bool = False) -> Callable:
+    """`path` for the cook persona once their profile is saved (and a photo waits, with `photo`)."""
+
+    def resolve(request) -> str:
+        from tests.onboarding import photo_check
+
+        cook = _onboarding_cook(request)
+        if photo:
+            photo_check(cook)
+        return path
+
+    return resolve
+
+
+def _coordinator_cook_page(suffix: str = "", *, photo: bool = False, **profile) -> Callable:
+    """A coordinator's page about the cook persona: /coordinator/cooks/<pk>/<suffix>; with `photo`,
+    the suffix follows /identity/<check pk>/ of a photo waiting for a decision."""
+
+    def resolve(request) -> str:
+        from tests.onboarding import photo_check
+
+        cook = _onboarding_cook(request, **profile)
+        if photo:
+            return f"/coordinator/cooks/{cook.pk}/identity/{photo_check(cook).pk}/{suffix}"
+        return f"/coordinator/cooks/{cook.pk}/{suffix}"
+
+    return resolve
+
+
 def _submit_empty(field: str) -> Callable:
     """An action: clear `field` and submit its form as it is."""
 
@@ -55,6 +95,15 @@ def _submit_bad_sign_up(page):
     page.fill("#id_password1", "short")
     page.fill("#id_password2", "different")
     _submit(page, "#id_email")
+
+
+def _submit_as_it_is(field: str) -> Callable:
+    """An action: submit the form holding `field` without answering anything."""
+
+    def action(page):
+        _submit(page, field)
+
+    return action
 
 
 def _submit(page, field: str):
@@ -123,6 +172,33 @@ PAGES = [
     Page("certificate-check", "/certificates/check/", EVERYONE),
     Page("coordinator-training", "/coordinator/training/", (COORDINATOR,), course=True),
     Page("coordinator-forbidden", "/coordinator/", (COOK,), status=403),
+    # Cook onboarding (the journeys through these pages: tests/browser/test_cook_onboarding.py).
+    Page("cook-status", _cook_page("/account/cook/", photo=True), (COOK,)),
+    Page("cook-profile", _cook_page("/account/cook/profile/"), (COOK,)),
+    Page("cook-profile-errors", "/account/cook/profile/", (COOK,), action=_submit_empty("#id_full_name")),
+    Page("cook-identity", _cook_page("/account/cook/identity/"), (COOK,)),
+    Page("cook-identity-photo", _cook_page("/account/cook/identity/photo/"), (COOK,)),
+    Page(
+        "cook-identity-photo-errors",
+        _cook_page("/account/cook/identity/photo/"),
+        (COOK,),
+        action=_submit_as_it_is("#id_photo"),
+    ),
+    Page("cook-stripe-return", "/account/cook/identity/stripe/return/", (COOK,)),
+    Page("coordinator-identity-queue", _cook_page("/coordinator/identity/", photo=True), (COORDINATOR,)),
+    Page("coordinator-cooks", _cook_page("/coordinator/cooks/"), (COORDINATOR,)),
+    Page("coordinator-cook", _coordinator_cook_page(), (COORDINATOR,)),
+    Page("coordinator-identity-check", _coordinator_cook_page(photo=True), (COORDINATOR,)),
+    Page("coordinator-in-person", _coordinator_cook_page("identity/in-person/"), (COORDINATOR,)),
+    Page(
+        "coordinator-in-person-errors",
+        _coordinator_cook_page("identity/in-person/"),
+        (COORDINATOR,),
+        action=_submit_as_it_is("#id_confirmed"),
+    ),
+    # E9 is in area A, but the offline table knows only E8: the cook needs placing by hand.
+    Page("coordinator-place-cook", _coordinator_cook_page("location/", postcode="E9 5LN"), (COORDINATOR,)),
+    Page("coordinator-suspend-cook", _coordinator_cook_page("suspend/"), (COORDINATOR,)),
     Page("invite-coordinator", "/coordinator/coordinators/invite/", (COORDINATOR,)),
     Page(
         "invite-coordinator-errors",

@@ -185,3 +185,27 @@ def test_checking_certificates_that_need_no_notice_costs_the_same_for_1_or_20(
     # 2. the notices already sent for those certificates (prefetched)
     with django_assert_num_queries(2):
         assert sum(send_certificate_notices().values()) == 0
+
+
+def test_on_expiry_the_coordinators_of_the_cooks_live_matches_are_told_with_the_diners_names(
+    run, certificate, cook, coordinator_a, coordinator_b, area_b
+):
+    from datetime import date
+
+    from meals.models import Diner, Match
+
+    def diner(name, area):
+        return Diner.objects.create(
+            area=area, full_name=f"{name} Smith", preferred_name=name, country=area.country, address_line1="1 Road",
+            postcode="154-0004", consent_method="phone", consent_given_on=date(2026, 11, 1), status="active",
+        )  # fmt: skip
+
+    Match.objects.create(diner=diner("Hana", area_b), cook=cook, status=Match.Status.ACTIVE)
+    Match.objects.create(diner=diner("Old", area_b), cook=cook, status=Match.Status.ENDED)
+    _, expired = run(certificate.expires_at + timedelta(hours=1))
+
+    assert recipients(expired) == sorted([cook.email, coordinator_a.email, coordinator_b.email])
+    to_b = next(m for m in expired if m.to == [coordinator_b.email])
+    assert "- Hana" in to_b.body and "Old" not in to_b.body
+    to_a = next(m for m in expired if m.to == [coordinator_a.email])
+    assert "Hana" not in to_a.body  # not a diner of area A's coordinator

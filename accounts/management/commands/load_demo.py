@@ -34,6 +34,7 @@ from PIL import Image, ImageDraw
 
 from accounts import cook_services
 from accounts.models import Area, CookProfile, CoordinatorMembership, User
+from meals.demo import load_demo_diners, load_demo_matches
 from training.models import Certificate, LessonProgress
 from training.services import load_course, start_attempt, submit_attempt
 
@@ -280,6 +281,10 @@ class DemoLoader:
         self.training(cooks)
         coordinators = {spec.area: login.user for spec, login in zip(COORDINATORS, logins[1:], strict=False)}
         self.onboarding(cooks, coordinators)
+        referrers = {spec.area: login.user for spec, login in zip(REFERRERS, logins[-len(REFERRERS) :], strict=True)}
+        # Diners and their requests in every state (meals.demo).
+        self.created += load_demo_diners(referrers=referrers, coordinators=coordinators)
+        self.created += load_demo_matches(cooks=cooks, coordinators=coordinators)
         return logins
 
     def onboarding(self, cooks: dict[str, User], coordinators: dict[str, User]) -> None:

@@ -1,0 +1,315 @@
+"""The cook's side of matching: find diners nearby, offer, follow the offer and the match, withdraw, ask to
+pause or end. And the referrer's "ask to pause or end" for a diner they act for.
+
+What a cook sees of a diner is decided in two places only:
+- before a match is approved (the nearby list, the offer page, a proposed, declined or withdrawn match),
+  the public summary of meals.nearby.NearbyDiner — no surname, address, phone, emergency contact or
+  access notes;
+- while the match shares details (approved, introduced, active, paused), `_shared_details` adds what the
+  diner consented to share (Diner.share_with_cook), read from the match's status on every request, so
+  ending a match takes the details away at once.
+Templates get these two dicts and never read the diner's record themselves.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Case, IntegerField, Value, When
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import cook_required
+from accounts.cook_forms import phone_for_display
+from accounts.cook_selectors import cook_status
+from accounts.cook_services import is_active_cook
+from accounts.models import Area, CookProfile, User
+from casserole.geocoding import round_distance
+from meals import matching, services
+from meals.access import get_match_for_cook, get_match_for_proxy
+from meals.match_forms import ChangeRequestForm, OfferForm
+from meals.models import Allergen, Diner, Match, MatchChangeRequest, Weekday
+from meals.nearby import NEARBY_LIMIT, NearbyDiner, distance_to, nearby_diners
+
+MATCHES_SHOWN = 100  # a cook's matches page: every live one and the most recent past ones
+
+ALLERGEN_LABELS = dict(Allergen.choices)
+DAY_LABELS = dict(Weekday.choices)
+
+
+# What a cook may see of a diner ------------------------------------------------------------------------
+
+
+def _unit(cook: User) -> str:
+    """Distances are shown in the unit of the cook's area (miles in the UK clubs, km in Japan)."""
+    return cook.home_area.distance_unit if cook.home_area_id else Area.DistanceUnit.KM
+
+
+def _distance_text(distance: float, unit: str) -> str:
+    number = f"{distance:g}"
+    if unit == Area.DistanceUnit.MILES:
+        # Only exactly one is singular in English ("about 1 mile", "about 0.25 miles").
+        return ngettext("about %(distance)s mile", "about %(distance)s miles", 1 if distance == 1 else 2) % {
+            "distance": number
+        }
+    return _("about %(distance)s km") % {"distance": number}
+
+
+def _card(diner: NearbyDiner) -> dict:
+    """The public summary as the templates show it (labels, not stored values)."""
+    return {
+        "diner": diner,
+        "distance": _distance_text(diner.distance, diner.unit) if diner.distance_km is not None else "",
+        "allergens": [ALLERGEN_LABELS.get(value, value) for value in diner.allergens],
+        "days": [DAY_LABELS.get(value, value) for value in diner.days],
+    }
+
+
+def _summary(diner: Diner, km: float | None, unit: str) -> NearbyDiner:
+    """The same public summary as the nearby list, for a diner the cook has a match with."""
+    return NearbyDiner(
+        pk=diner.pk,
+        preferred_name=diner.preferred_name,
+        neighbourhood=diner.neighbourhood,
+        distance_km=km,
+        distance=round_distance(km, unit) if km is not None else 0,
+        unit=unit,
+        dietary_needs=diner.dietary_needs,
+        allergens=list(diner.allergens or []),
+        allergy_notes=diner.allergy_notes,
+        texture=diner.texture,
+        texture_label=diner.get_texture_display(),
+        frequency_label=diner.get_frequency_display(),
+        days=list(diner.days or []),
+    )
+
+
+def _shared_details(diner: Diner) -> dict:
+    """Only what the diner agreed a matched cook may see; never the surname or the emergency contact."""
+    shared = set(diner.share_with_cook or [])
+    details = {}
+    if Diner.Share.ADDRESS in shared:
+        details["address"] = [
+            line for line in (diner.address_line1, diner.address_line2, diner.town, diner.postcode) if line
+        ]
+    if Diner.Share.PHONE in shared and diner.phone:
+        details["phone"], details["phone_display"] = diner.phone, phone_for_display(diner.phone)
+    if Diner.Share.ACCESS in shared and diner.access_notes:
+        details["access_notes"] = diner.access_notes
+    if Diner.Share.LIKES in shared:
+        details["likes"], details["dislikes"] = diner.likes, diner.dislikes
+        details["shares_likes"] = True
+    return details
+
+
+def _nearby_diner(profile: CookProfile, pk: int, unit: str) -> NearbyDiner:
+    """A diner from the cook's own nearby results, or 404: a far, matched, paused or not yet accepted
+    diner cannot be reached by changing the id in the address."""
+    found = next((diner for diner in nearby_diners(profile, unit=unit) if diner.pk == pk), None)
+    if found is None:
+        raise Http404
+    return found
+
+
+def _diner_in_reach(profile: CookProfile, pk: int) -> Diner:
+    """An accepted diner within the cook's travel distance, matched or not (the offer service says
+    "another cook has just offered" to a cook who lost the race), or 404. Only the fields the offer
+    needs are loaded."""
+    diner = (
+        Diner.objects.filter(pk=pk, status=Diner.Status.ACTIVE)
+        .only("pk", "area", "status", "preferred_name", "latitude", "longitude")
+        .first()
+    )
+    km = distance_to(profile, diner) if diner is not None else None
+    if km is None or km > profile.travel_km:
+        raise Http404
+    return diner
+
+
+def _travel(profile: CookProfile) -> str:
+    # As the cook typed it: "1.5 miles", "2 kilometres".
+    distance = f"{profile.travel_distance:f}".removesuffix(".0")
+    return f"{distance} {profile.get_travel_unit_display()}"
+
+
+# Finding diners and offering -----------------------------------------------------------------------------
+
+
+@cook_required
+@never_cache
+@require_GET
+def nearby(request):
+    cook = request.user
+    if not is_active_cook(cook):
+        # Why not, and what to do next: the checklist's own reading of the gate.
+        return render(request, "meals/cook/nearby.html", {"active": False, **cook_status(cook)})
+    profile = CookProfile.objects.get(user=cook)
+    if profile.needs_placing:
+        return render(request, "meals/cook/nearby.html", {"active": True, "needs_placing": True})
+    diners = nearby_diners(profile, unit=_unit(cook))
+    return render(
+        request,
+        "meals/cook/nearby.html",
+        {
+            "active": True,
+            "cards": [_card(diner) for diner in diners],
+            "travel": _travel(profile),
+            "at_limit": len(diners) >= NEARBY_LIMIT,
+        },
+    )
+
+
+@cook_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def offer(request, pk: int):
+    cook = request.user
+    if not is_active_cook(cook):
+        return redirect("meals:nearby")  # which says why
+    profile = CookProfile.objects.get(user=cook)
+    form = OfferForm(request.POST if request.method == "POST" else None)
+    if request.method == "GET":
+        own = Match.objects.filter(cook=cook, diner_id=pk, status__in=Match.LIVE_STATUSES).first()
+        if own is not None:
+            return redirect("meals:cook_match", pk=own.pk)  # the back button after offering
+    elif form.is_valid():
+        diner = _diner_in_reach(profile, pk)
+        try:
+            # A double click reaches here twice: the service returns the first offer.
+            match = matching.offer_to_cook(
+                cook=cook, diner=diner, message=form.cleaned_data["message"], request=request
+            )
+        except matching.AlreadyTaken as error:
+            messages.error(request, str(error))
+            return redirect("meals:nearby")
+        except matching.MatchError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Thank you. A coordinator will look at your offer. We will email you when they have decided."),
+            )
+            return redirect("meals:cook_match", pk=match.pk)
+    card = _card(_nearby_diner(profile, pk, _unit(cook)))
+    return render(request, "meals/cook/offer.html", {"card": card, "form": form})
+
+
+# The cook's matches --------------------------------------------------------------------------------------
+
+
+@cook_required
+@never_cache
+@require_GET
+def cook_matches(request):
+    live_first = Case(When(status__in=Match.LIVE_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField())
+    matches = list(
+        Match.objects.filter(cook=request.user)
+        .select_related("diner")
+        # The list shows names only: nothing private is even loaded.
+        .only("status", "offered_at", "introduction_at", "ended_at", "diner", "diner__preferred_name")
+        .order_by(live_first, "-offered_at", "-pk")[:MATCHES_SHOWN]
+    )
+    return render(
+        request,
+        "meals/cook/matches.html",
+        {"live": [m for m in matches if m.is_live], "past": [m for m in matches if not m.is_live]},
+    )
+
+
+@cook_required
+@never_cache
+@require_GET
+def cook_match(request, pk: int):
+    cook = request.user
+    match = get_match_for_cook(cook, pk)
+    diner = match.diner
+    context = {
+        "match": match,
+        "card": _card(_summary(diner, match.distance_km, _unit(cook))),
+        "open_request": MatchChangeRequest.objects.filter(match=match, resolved_at__isnull=True).first(),
+        "shared": None,
+    }
+    if match.shares_details:
+        context["shared"] = _shared_details(diner)
+        # The cook now sees private details: audited like any view of the diner's record.
+        services.record_diner_viewed(by=cook, diner=diner, request=request)
+    return render(request, "meals/cook/match.html", context)
+
+
+@cook_required
+@require_POST
+def withdraw(request, pk: int):
+    match = get_match_for_cook(request.user, pk)
+    try:
+        matching.withdraw_offer(cook=request.user, match=match, request=request)
+    except matching.MatchError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("You have withdrawn your offer to cook for %(name)s.") % {"name": match.diner.preferred_name}
+        )
+    return redirect("meals:cook_match", pk=match.pk)
+
+
+# Asking to pause or end ----------------------------------------------------------------------------------
+
+
+def _ask_for_change(request, match: Match, *, done: str, template: str, context: dict):
+    """The form both sides share: the cook, and a referrer acting for the diner. `done` is where to go
+    after (or instead, when the match cannot be changed now)."""
+    if not match.shares_details:
+        messages.info(request, _("This match cannot be changed now."))
+        return redirect(done)
+    if request.method == "GET" and MatchChangeRequest.objects.filter(match=match, resolved_at__isnull=True).exists():
+        messages.info(request, _("There is already a request waiting for the coordinator."))
+        return redirect(done)
+    form = ChangeRequestForm(request.POST if request.method == "POST" else None, match=match)
+    if request.method == "POST" and form.is_valid():
+        try:
+            matching.request_change(
+                by=request.user,
+                match=match,
+                kind=form.chosen_kind(),
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except matching.MatchError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Your request has been sent. The coordinator will look at it and get in touch with you.")
+            )
+            return redirect(done)
+    return render(request, template, {"form": form, "match": match, "done": done, **context})
+
+
+@cook_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def change(request, pk: int):
+    match = get_match_for_cook(request.user, pk)
+    return _ask_for_change(
+        request,
+        match,
+        done=reverse("meals:cook_match", kwargs={"pk": match.pk}),
+        template="meals/cook/change.html",
+        context={"diner_name": match.diner.preferred_name},
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def proxy_change(request, pk: int, match_pk: int):
+    # Like every page acting for a diner: a live access (any scope) or 404, read on every request.
+    match = get_match_for_proxy(request.user, pk, match_pk)
+    return _ask_for_change(
+        request,
+        match,
+        done=reverse("meals:proxy_diner", kwargs={"pk": match.diner_id}),
+        template="meals/cook/proxy_change.html",
+        context={"diner": match.diner, "cook_name": match.cook.given_name},
+    )

@@ -1,0 +1,104 @@
+"""Diner builders: the answers of a whole request, a submitted request, an accepted one."""
+
+from datetime import date
+
+import pytest
+
+from meals import services
+from meals.models import Allergen, Diner, Referral
+from tests.onboarding import cover_e8
+
+ANSWERS = {
+    "relationship": Referral.Relationship.FAMILY,
+    "full_name": "Edith O'Brien",
+    "name_reading": "",
+    "preferred_name": "Edie",
+    "preferred_language": "en",
+    "country": "GB",
+    "address_line1": "12 Mare Street",
+    "address_line2": "",
+    "town": "London",
+    "postcode": "E8 1DY",
+    "phone": "+442079460123",
+    "access_notes": "Key safe by the door, code 1234. Ring twice.",
+    "dietary_needs": "Diabetic: no sugary puddings",
+    "allergens": [Allergen.PEANUTS, Allergen.SESAME],
+    "allergy_notes": "Kiwi fruit",
+    "texture": Diner.Texture.SOFT,
+    "likes": "Fish pie",
+    "dislikes": "Spicy food",
+    "frequency": Diner.Frequency.WEEKLY,
+    "days": ["tue", "thu"],
+    "emergency_name": "Sarah Bennett",
+    "emergency_phone": "+447911123456",
+    "emergency_relationship": "Daughter",
+    "consent_given": True,
+    "consent_method": Diner.ConsentMethod.IN_PERSON,
+    "consent_given_on": "2026-11-20",
+    "share_with_cook": [Diner.Share.ADDRESS, Diner.Share.PHONE, Diner.Share.ACCESS],
+    "concerns_to_referrer": True,
+    "concerns_to_emergency_contact": False,
+}
+
+
+@pytest.fixture
+def answers():
+    return dict(ANSWERS)
+
+
+@pytest.fixture
+def covered_area_a(area_a):
+    cover_e8(area_a)
+    return area_a
+
+
+def submit(*, by, answers=None, channel="web", **changes) -> Referral:
+    draft = services.start_draft(owner=by, channel=channel, data={**ANSWERS, **(answers or {}), **changes})
+    return services.submit_referral(draft=draft, by=by)
+
+
+@pytest.fixture
+def referral(referrer, covered_area_a):
+    return submit(by=referrer)
+
+
+@pytest.fixture
+def accepted(referral, coordinator_a):
+    return services.accept_referral(
+        by=coordinator_a, referral=referral, scopes={"can_view_schedule": True, "can_edit_details": True}
+    )
+
+
+def today() -> date:
+    return date.today()
+
+
+def make_active_cook(user, *, coordinator, course, **profile):
+    """A cook through every step of the gate and approved: profile in E8 (area A must cover it)."""
+    from accounts import cook_services
+    from tests.onboarding import approve_identity, make_profile
+    from tests.training.conftest import certify
+
+    make_profile(user, **profile)
+    approve_identity(user, by=coordinator)
+    certify(user, course)
+    cook_services.approve_cook(by=coordinator, cook=user)
+    return user
+
+
+@pytest.fixture
+def course(db):
+    from training.services import load_course
+
+    return load_course(version="v1")
+
+
+@pytest.fixture
+def active_cook(cook, coordinator_a, course, covered_area_a):
+    return make_active_cook(cook, coordinator=coordinator_a, course=course)
+
+
+@pytest.fixture
+def diner(accepted):
+    """An accepted diner in area A (E8 1DY, 12 Mare Street), unmatched."""
+    return accepted.diner
