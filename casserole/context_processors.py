@@ -1,5 +1,8 @@
+import zoneinfo
+
 from django.conf import settings
 from django.urls import translate_url
+from django.utils import timezone
 from django.utils.translation import get_language
 
 
@@ -16,6 +19,7 @@ def service(request):
     else:
         phone = settings.HELP_PHONE
         hours = settings.HELP_HOURS_JA if lang == "ja" else settings.HELP_HOURS
+    _show_local_time(area, lang)
     return {
         "help_phone": phone,
         "help_hours": hours,
@@ -42,3 +46,15 @@ def _language_links(request, current: str) -> list[dict]:
             "url": translate_url(path, "ja"),
         },
     ]
+
+
+def _show_local_time(area, lang: str) -> None:
+    """Times on the page in the visitor's own area's time zone (a Setagaya coordinator reads Tokyo
+    times), or Tokyo on a Japanese page for someone without an area. Done here, where the area is
+    already read for the help block, so it costs no query; a context processor runs before the
+    template renders. casserole.middleware.LocalTimeMiddleware puts the default back afterwards."""
+    name = area.time_zone if area is not None else ("Asia/Tokyo" if lang == "ja" else settings.TIME_ZONE)
+    try:
+        timezone.activate(zoneinfo.ZoneInfo(name))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        timezone.deactivate()

@@ -1,4 +1,19 @@
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+
+class LocalTimeMiddleware:
+    """The page's time zone is chosen while it renders (casserole.context_processors); afterwards
+    the thread goes back to the default, so the next request starts clean."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class PrivatePagesNoStoreMiddleware:

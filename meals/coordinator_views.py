@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import coordinator_required
+from accounts.cook_forms import phone_for_display
 from casserole.models import Channel
 from meals import selectors, services
 from meals.access import get_diner_for_coordinator, get_proxy_for_coordinator, get_referral_for_coordinator
@@ -35,6 +36,19 @@ from meals.coordinator_forms import (
 from meals.forms import SECTIONS
 from meals.models import Diner, Referral
 from meals.services import CONSENT_FIELDS, DINER_FIELDS, ReferralError
+
+
+def _shown(number: str) -> str:
+    return phone_for_display(number) if number else ""
+
+
+def _phones(diner: Diner, referral: Referral | None = None) -> dict:
+    """The phone numbers on the page as people dial them ("020 7946 0123", "03-3412-3456"), not as
+    they are stored (E.164, "+442079460123")."""
+    phones = {"diner": _shown(diner.phone), "emergency": _shown(diner.emergency_phone)}
+    if referral is not None:
+        phones["referrer"] = _shown(referral.referrer.phone if referral.referrer_id else referral.referrer_phone)
+    return {"phones": phones}
 
 
 @coordinator_required
@@ -101,6 +115,7 @@ def referral(request, pk: int):
     # The page shows the whole request (health and allergy data): looking at it is audited.
     services.record_diner_viewed(by=request.user, diner=referral.diner, request=request)
     context = selectors.diner_labels(referral.diner) | {
+        **_phones(referral.diner, referral),
         "referral": referral,
         "diner": referral.diner,
         "accept_form": decision_forms["accept"],
@@ -134,6 +149,7 @@ def diner(request, pk: int):
     context = selectors.diner_record(diner)
     for access in context["proxies"]:
         access.scope_form = ScopesForm(prefix=f"proxy-{access.pk}", initial=ScopesForm.initial_for(access))
+        access.phone_shown = _shown(access.referrer.phone)
     # Each detail's "Change" link goes to the question page that edits it.
     change = {
         name: reverse("meals:coordinator_diner_edit", kwargs={"pk": diner.pk, "section": slug})
@@ -142,7 +158,7 @@ def diner(request, pk: int):
     }
     change["location"] = reverse("meals:coordinator_diner_location", kwargs={"pk": diner.pk})
     change["consent"] = reverse("meals:coordinator_diner_consent", kwargs={"pk": diner.pk})
-    context.update(diner=diner, change=change)
+    context.update(diner=diner, change=change, **_phones(diner))
     return render(request, "meals/coordinator/diner.html", context)
 
 

@@ -126,7 +126,7 @@ class IntroductionForm(forms.Form):
             "invalid_choice": _("Select how the introduction will happen"),
         },
     )
-    day = IntroductionDateField(label=_("Date of the introduction"), help_text=_("For example, 27 11 2026"))
+    date = IntroductionDateField(label=_("Date of the introduction"), help_text=_("For example, 27 11 2026"))
     time = forms.CharField(
         label=_("Time of the introduction"),
         help_text=_("For example, 14:30 or 2:30pm"),
@@ -144,7 +144,7 @@ class IntroductionForm(forms.Form):
         if match.introduction_at is None:
             return {"method": match.introduction_method or None}
         local = match.introduction_at.astimezone(ZoneInfo(time_zone))
-        return {"method": match.introduction_method, "day": local.date(), "time": local.strftime("%H:%M")}
+        return {"method": match.introduction_method, "date": local.date(), "time": local.strftime("%H:%M")}
 
     def clean_time(self):
         value = parse_time(self.cleaned_data["time"])
@@ -154,9 +154,9 @@ class IntroductionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        day, at = cleaned.get("day"), cleaned.get("time")
+        day, at = cleaned.get("date"), cleaned.get("time")
         if day is not None and day < timezone.localdate(timezone=self.time_zone):
-            self.add_error("day", _("The introduction must be today or later"))
+            self.add_error("date", _("The introduction must be today or later"))
         elif day is not None and at is not None:
             cleaned["when"] = datetime.combine(day, at, tzinfo=self.time_zone)
         return cleaned

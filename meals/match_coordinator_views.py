@@ -26,7 +26,7 @@ from meals.match_coordinator_forms import (
     SecondCookForm,
 )
 from meals.matching import MatchError
-from meals.models import Match
+from meals.models import Diner, Match
 
 ARRANGING = (Match.Status.APPROVED, Match.Status.INTRODUCED)
 
@@ -76,7 +76,6 @@ def match(request, pk: int):
     context = match_selectors.match_page(match, request.user)
     context.update(
         form=form,  # the submitted one: its errors go in the summary and the page title
-        approve_form=form if isinstance(form, ApproveForm) else ApproveForm(),
         decline_form=form if isinstance(form, DeclineForm) else DeclineForm(),
     )
     return render(request, "meals/coordinator/match.html", context)
@@ -188,8 +187,11 @@ def change_status(request, pk: int, action: str):
 def second_cook(request, pk: int):
     diner = get_diner_for_coordinator(request.user, pk)
     candidates = match_selectors.second_cook_candidates(diner)
-    form = SecondCookForm(request.POST if request.method == "POST" else None, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
+    # Without a cook to choose (or for a diner who is not active) the page only explains why.
+    can_add = bool(candidates) and diner.status == Diner.Status.ACTIVE
+    data = request.POST if request.method == "POST" and can_add else None
+    form = SecondCookForm(data, candidates=candidates)
+    if data is not None and form.is_valid():
         cook = form.chosen()
         try:
             added = matching.add_second_cook(by=request.user, diner=diner, cook=cook, request=request)
@@ -207,6 +209,7 @@ def second_cook(request, pk: int):
         "diner": diner,
         "form": form,
         "candidates": candidates,
+        "can_add": can_add,
         "current": match_selectors.current_cooks(diner),
     }
     return render(request, "meals/coordinator/match_second_cook.html", context)

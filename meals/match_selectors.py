@@ -9,8 +9,7 @@ areas (the diner's area decides whose match it is), so another area's matches ne
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
-from django.template.defaultfilters import floatformat
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -19,7 +18,7 @@ from accounts.cook_services import is_active_cook
 from accounts.models import Area, CookProfile, IdentityCheck, User
 from casserole import audit
 from casserole.geocoding import distance_km, round_distance
-from meals.matching import _LIFECYCLE
+from meals.matching import LIFECYCLE
 from meals.models import Diner, Match, MatchChangeRequest
 from meals.selectors import postcode_district
 from training.models import Certificate
@@ -56,14 +55,16 @@ def distance_label(km: float | None, unit: str) -> str:
     if km is None:
         return ""
     value = round_distance(km, unit)
-    number = floatformat(value, -2)
+    # As many decimals as the step needs and no trailing zeros: "0.5", "1", "0.75".
+    plain = f"{value:g}"
+    number = formats.number_format(value, decimal_pos=len(plain.partition(".")[2]))
     if unit == Area.DistanceUnit.MILES:
         return ngettext("%(distance)s mile", "%(distance)s miles", 1 if value == 1 else 2) % {"distance": number}
     return _("%(distance)s km") % {"distance": number}
 
 
 def certificate_state(certificate: Certificate | None, now=None) -> str:
-    """"none", "expired", "expiring" (within training.selectors.EXPIRING_SOON) or "valid"."""
+    """ "none", "expired", "expiring" (within training.selectors.EXPIRING_SOON) or "valid"."""
     now = now or timezone.now()
     if certificate is None:
         return "none"
@@ -76,7 +77,7 @@ def certificate_state(certificate: Certificate | None, now=None) -> str:
 
 def allowed_changes(match: Match) -> list[str]:
     """The lifecycle changes (pause, resume, end) meals.matching would accept from this status."""
-    return [action for action, (sources, _target) in _LIFECYCLE.items() if match.status in sources]
+    return [action for action, (sources, _target) in LIFECYCLE.items() if match.status in sources]
 
 
 # The offers queue ---------------------------------------------------------------------------------------
@@ -102,9 +103,7 @@ def offers_queue(user) -> dict:
         matches.filter(status=Match.Status.INTRODUCED).order_by("introduction_at", "pk")[:QUEUE_LIMIT]
     )
     changes = list(
-        MatchChangeRequest.objects.filter(
-            resolved_at__isnull=True, match__diner__area__in=areas_for_coordinator(user)
-        )
+        MatchChangeRequest.objects.filter(resolved_at__isnull=True, match__diner__area__in=areas_for_coordinator(user))
         .select_related("match", "match__diner", "match__diner__area", "match__cook", "requested_by")
         .order_by("created_at", "pk")[:QUEUE_LIMIT]
     )
@@ -126,11 +125,6 @@ def offers_queue(user) -> dict:
     }
 
 
-def offers_waiting_count(areas) -> int:
-    """How many offers wait for a decision in these areas (for the coordinator's home page)."""
-    return Match.objects.filter(diner__area__in=areas, status=Match.Status.PROPOSED).count()
-
-
 # A match's page -------------------------------------------------------------------------------------------
 
 
@@ -140,9 +134,9 @@ def match_page(match: Match, user: User) -> dict:
     open request to pause or end, and the match's history."""
     cook = match.cook
     checks = list(
-        IdentityCheck.objects.filter(cook=cook).select_related("decided_by").order_by("-created_at", "-pk")[
-            :IDENTITY_CHECKS
-        ]
+        IdentityCheck.objects.filter(cook=cook)
+        .select_related("decided_by")
+        .order_by("-created_at", "-pk")[:IDENTITY_CHECKS]
     )
     # The approved check is the one that counts; without one, the latest attempt says where they are.
     identity = next((check for check in checks if check.status == IdentityCheck.Status.APPROVED), None)
@@ -186,7 +180,8 @@ def match_page(match: Match, user: User) -> dict:
 
 def open_change_request(match: Match) -> MatchChangeRequest | None:
     """The request to pause or end this match that waits for a coordinator (at most one), with who asked."""
-    return MatchChangeRequest.objects.filter(match=match, resolved_at__isnull=True).select_related("requested_by").first()
+    requests = MatchChangeRequest.objects.filter(match=match, resolved_at__isnull=True)
+    return requests.select_related("requested_by").first()
 
 
 # Adding a second cook -------------------------------------------------------------------------------------

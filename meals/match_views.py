@@ -204,7 +204,9 @@ def offer(request, pk: int):
 @never_cache
 @require_GET
 def cook_matches(request):
-    live_first = Case(When(status__in=Match.LIVE_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField())
+    live_first = Case(
+        When(status__in=Match.LIVE_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
     matches = list(
         Match.objects.filter(cook=request.user)
         .select_related("diner")

@@ -101,7 +101,9 @@ def request_change(*, by: User, match: Match, kind: str, reason: str, request=No
         raise MatchError(_("Only the cook or someone acting for the diner can ask for this."))
     try:
         with transaction.atomic():
-            match = Match.objects.select_for_update(of=("self",)).select_related("diner", "diner__area").get(pk=match.pk)
+            match = (
+                Match.objects.select_for_update(of=("self",)).select_related("diner", "diner__area").get(pk=match.pk)
+            )
             allowed = (Match.Status.APPROVED, Match.Status.INTRODUCED, Match.Status.ACTIVE, Match.Status.PAUSED)
             if match.status not in allowed or (kind == "pause" and match.status == Match.Status.PAUSED):
                 raise MatchError(_("This match cannot be changed now."))
@@ -131,6 +133,8 @@ def approve_match(*, by: User, match: Match, channel: str = Channel.WEB, request
     """The coordinator approves an offer: the cook now sees the diner's details (within consent) and
     the referrer is told the cook's first name and what happens next."""
     match = _lock(match, by, statuses=(Match.Status.PROPOSED,))
+    if match.cook_id == by.pk:
+        raise MatchError(_("Another coordinator must decide your own offer."))
     if not is_active_cook(match.cook):
         raise MatchError(_("This cook is not active any more (their certificate may have run out)."))
     match.status, match.decided_by, match.decided_at, match.reason = Match.Status.APPROVED, by, timezone.now(), ""
@@ -181,7 +185,7 @@ def mark_introduced(*, by: User, match: Match, request=None) -> Match:
     return match
 
 
-_LIFECYCLE = {
+LIFECYCLE = {
     # action: (statuses it may start from, status it leads to)
     "pause": ((Match.Status.APPROVED, Match.Status.INTRODUCED, Match.Status.ACTIVE), Match.Status.PAUSED),
     "resume": ((Match.Status.PAUSED,), Match.Status.ACTIVE),
@@ -198,7 +202,7 @@ def change_match(
     reason = (reason or "").strip()
     if not reason:
         raise MatchError(_("Enter the reason"))
-    sources, target = _LIFECYCLE[action]
+    sources, target = LIFECYCLE[action]
     match = _lock(match, by, statuses=sources)
     now = timezone.now()
     match.status, match.reason = target, reason
@@ -262,8 +266,19 @@ def _url(name: str, language: str, **kwargs) -> str:
         return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
 
 
+def _local_time(match: Match):
+    """Times in emails in the diner's area's time zone (a Tokyo introduction at 14:30 reads 14:30)."""
+    area = match.diner.area
+    return timezone.override(area.time_zone if area is not None else settings.TIME_ZONE)
+
+
 def _tell_cook(match: Match, kind: str) -> None:
     cook = match.cook
+    with _local_time(match):
+        _queue_cook_email(match, cook, kind)
+
+
+def _queue_cook_email(match: Match, cook: User, kind: str) -> None:
     queue_templated_email(
         to=cook.email,
         template="meals/email/match_cook",
@@ -285,19 +300,24 @@ def _tell_referrers(match: Match, kind: str) -> None:
     accesses = ProxyAccess.objects.filter(diner=match.diner, revoked_at__isnull=True).select_related("referrer")
     for access in accesses:
         referrer = access.referrer
-        queue_templated_email(
-            to=referrer.email,
-            template="meals/email/match_referrer",
-            context={
-                "name": referrer.given_name or referrer.full_name,
-                "diner_name": match.diner.preferred_name,
-                "cook_name": match.cook.given_name or _("a cook"),
-                "kind": kind,
-                "introduction_at": match.introduction_at,
-                "url": _url("meals:proxy_diner", referrer.preferred_language, pk=match.diner_id),
-            },
-            language=referrer.preferred_language,
-        )
+        with _local_time(match):
+            _queue_referrer_email(match, referrer, kind)
+
+
+def _queue_referrer_email(match: Match, referrer: User, kind: str) -> None:
+    queue_templated_email(
+        to=referrer.email,
+        template="meals/email/match_referrer",
+        context={
+            "name": referrer.given_name or referrer.full_name,
+            "diner_name": match.diner.preferred_name,
+            "cook_name": match.cook.given_name or _("a cook"),
+            "kind": kind,
+            "introduction_at": match.introduction_at,
+            "url": _url("meals:proxy_diner", referrer.preferred_language, pk=match.diner_id),
+        },
+        language=referrer.preferred_language,
+    )
 
 
 def _tell_coordinators(match: Match, kind: str) -> None:

@@ -28,7 +28,8 @@ from django.utils import timezone, translation
 
 from accounts.models import Area, CoordinatorMembership, Invitation, User
 from accounts.services import hash_token
-from meals.models import ProxyAccess
+from meals.matching import offer_to_cook
+from meals.models import Match, ProxyAccess
 from meals.services import accept_referral
 from tests.conftest import (
     make_admin_user,
@@ -42,7 +43,7 @@ from tests.conftest import (
     verified_client,
 )
 from tests.factories import CoordinatorFactory, UserFactory
-from tests.meals.conftest import submit
+from tests.meals.conftest import make_active_cook, submit
 from tests.onboarding import cover_e8, make_profile, photo_check
 from training.models import Attempt
 from training.services import complete_lesson, load_course, start_attempt, submit_attempt
@@ -80,6 +81,8 @@ AREA_A_NOT_FOUND = expect(NOT_FOUND, anonymous=FOUND, referrer=FORBIDDEN, cook=F
 COORDINATOR_NOT_ALLOWED = expect(NOT_ALLOWED, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN)
 # A page for acting for a diner: only the referrer who acts for them; to everyone else it does not exist.
 PROXY_PAGE = expect(NOT_FOUND, anonymous=FOUND, referrer=OK)
+# A coordinator action on area A's object that ends in a redirect (done, or refused with a message).
+AREA_A_REDIRECT = expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_b=NOT_FOUND)
 
 
 @dataclass(frozen=True)
@@ -337,6 +340,41 @@ ROWS = [
         expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_b=NOT_FOUND),
     ),
     Row("/en/coordinator/diners/{diner_a}/proxies/{proxy_a}/revoke/", "GET", COORDINATOR_NOT_ALLOWED),
+    # Matching, the cook's side. The matrix cook is not active (not approved yet): the list
+    # explains why, offering sends them back to it. They have an approved match (made directly) with the
+    # schedule-only diner; another, active cook has offered for area A's diner.
+    Row("/en/cook/diners/", "GET", COOK_PAGE),
+    Row("/ja/cook/diners/", "GET", COOK_PAGE),
+    Row("/en/cook/diners/", "POST", expect(FORBIDDEN, anonymous=FOUND, cook=NOT_ALLOWED)),
+    Row("/en/cook/diners/{diner_a}/offer/", "GET", COOK_REDIRECT),
+    Row("/en/cook/diners/{diner_a}/offer/", "POST", COOK_REDIRECT, {"message": ""}),
+    Row("/en/cook/matches/", "GET", COOK_PAGE),
+    Row("/en/cook/matches/{cook_match_a}/", "GET", COOK_PAGE),
+    Row("/en/cook/matches/{offer_a}/", "GET", COOK_NOT_FOUND),  # another cook's offer
+    Row("/en/cook/matches/{cook_match_a}/", "POST", expect(FORBIDDEN, anonymous=FOUND, cook=NOT_ALLOWED)),
+    Row("/en/cook/matches/{cook_match_a}/withdraw/", "GET", expect(FORBIDDEN, anonymous=FOUND, cook=NOT_ALLOWED)),
+    Row("/en/cook/matches/{cook_match_a}/withdraw/", "POST", COOK_REDIRECT),  # approved: refused with a message
+    Row("/en/cook/matches/{cook_match_a}/change/", "GET", COOK_PAGE),
+    Row("/en/cook/matches/{cook_match_a}/change/", "POST", COOK_PAGE),  # the form with its errors
+    Row("/en/diners/{diner_schedule_only}/matches/{cook_match_a}/change/", "GET", PROXY_PAGE),
+    Row("/en/diners/{diner_schedule_only}/matches/{cook_match_a}/change/", "POST", PROXY_PAGE),
+    # Matching, the coordinator's side.
+    Row("/en/coordinator/offers/", "GET", COORDINATOR_PAGE),
+    Row("/ja/coordinator/offers/", "GET", COORDINATOR_PAGE),
+    Row("/en/coordinator/offers/", "POST", COORDINATOR_NOT_ALLOWED),
+    Row("/en/coordinator/matches/{offer_a}/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/matches/987654/", "GET", AREA_A_NOT_FOUND),
+    Row("/en/coordinator/matches/{offer_a}/", "POST", AREA_A_PAGE, {"action": "decline", "reason": ""}),
+    Row("/en/coordinator/matches/{offer_a}/", "POST", AREA_A_REDIRECT, {"action": "approve"}),
+    Row("/en/coordinator/matches/{offer_a}/introduction/", "GET", AREA_A_REDIRECT),  # not approved yet
+    Row("/en/coordinator/matches/{cook_match_a}/introduction/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/matches/{cook_match_a}/introduction/", "POST", AREA_A_PAGE, {"method": ""}),
+    Row("/en/coordinator/matches/{cook_match_a}/status/end/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/matches/{cook_match_a}/status/end/", "POST", AREA_A_PAGE, {"reason": ""}),
+    Row("/en/coordinator/matches/{offer_a}/status/end/", "GET", AREA_A_REDIRECT),  # an offer cannot be ended
+    Row("/en/coordinator/matches/{cook_match_a}/status/delete/", "GET", AREA_A_NOT_FOUND),
+    Row("/en/coordinator/diners/{diner_a}/second-cook/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_a}/second-cook/", "POST", AREA_A_PAGE, {"cook": "987654"}),
     # The admin's own pages. Our admin site sends its sign-in page to ours.
     Row("/admin/", "GET", STAFF_ONLY),
     Row("/admin/login/", "GET", expect(FOUND)),
@@ -456,7 +494,17 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
     )
     schedule_only = submit(by=users["referrer"], full_name="Sid Schedule", preferred_name="Sid")
     accept_referral(by=users["coordinator_a"], referral=schedule_only, scopes={"can_view_schedule": True})
+    # Matching: an active cook has offered for area A's diner; the matrix cook (not active) has an
+    # approved match, made directly, with the schedule-only diner.
+    matched_cook = UserFactory(full_name="Mo Matched", email="cook-matched@example.org", is_cook=True, home_area=area_a)
+    make_active_cook(matched_cook, coordinator=users["coordinator_a"], course=course)
+    offer = offer_to_cook(cook=matched_cook, diner=referral.diner)
+    cook_match = Match.objects.create(
+        diner=schedule_only.diner, cook=users["cook"], status=Match.Status.APPROVED, decided_by=users["coordinator_a"]
+    )
     return {
+        "offer_a": str(offer.pk),
+        "cook_match_a": str(cook_match.pk),
         "referral_a": str(referral.pk),
         "diner_a": str(referral.diner_id),
         "proxy_a": str(ProxyAccess.objects.get(diner=referral.diner).pk),

@@ -121,3 +121,48 @@ def test_passwords_totp_secrets_and_codes_never_reach_the_logs(
     assert leaked == [], f"secrets found in the logs: {leaked}"
     # The six-digit codes are short: make sure none appears as a word either.
     assert not any(re.search(rf"\b{c}\b", log_text) for c in (wrong_code, code, next_code))
+
+
+def test_health_allergy_and_address_details_never_reach_the_logs(
+    captured_logs, referrer, coordinator_a, area_a, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A request for meals (geocoder down, so its failure is logged), triage, the record, a proxy's
+    edit of the diet page with a bad answer, and a Stripe webhook with a bad signature."""
+    import requests
+
+    from meals import services
+    from tests.conftest import verified_client
+    from tests.meals.conftest import ANSWERS, submit
+    from tests.onboarding import cover_e8
+
+    cover_e8(area_a)
+    settings.GEOCODER = "uk_postcodes"
+
+    def down(*args, **kwargs):
+        raise requests.ConnectionError("service down")
+
+    monkeypatch.setattr(requests, "get", down)
+    private = {
+        "Kiwi fruit and strawberries",
+        ANSWERS["access_notes"],
+        ANSWERS["address_line1"],
+        ANSWERS["dietary_needs"],
+        "2079460123",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = submit(by=referrer, allergy_notes="Kiwi fruit and strawberries")
+        services.accept_referral(
+            by=coordinator_a, referral=referral, scopes={"can_view_schedule": True, "can_edit_details": True}
+        )
+        verified_client(coordinator_a).get(f"/en/coordinator/diners/{referral.diner_id}/")
+        proxy = verified_client(referrer)
+        proxy.post(f"/en/diners/{referral.diner_id}/edit/diet/", {"allergy_notes": "x" * 5000, "allergens": ["nope"]})
+        proxy.post(
+            f"/en/diners/{referral.diner_id}/edit/diet/",
+            {"allergy_notes": "Kiwi fruit and strawberries", "dietary_needs": ANSWERS["dietary_needs"]},
+        )
+        Client().post("/stripe/webhook/", data=b'{"id": "evt_1"}', content_type="application/json")
+
+    assert captured_logs.lines, "the flow should have logged something (the geocoder failure at least)"
+    leaked = sorted(value for value in private if value in captured_logs.text)
+    assert leaked == []
