@@ -34,6 +34,7 @@ from meals.coordinator_forms import (
     add_channel_field,
 )
 from meals.forms import SECTIONS
+from meals.match_selectors import current_cooks
 from meals.models import Diner, Referral
 from meals.services import CONSENT_FIELDS, DINER_FIELDS, ReferralError
 
@@ -158,7 +159,7 @@ def diner(request, pk: int):
     }
     change["location"] = reverse("meals:coordinator_diner_location", kwargs={"pk": diner.pk})
     change["consent"] = reverse("meals:coordinator_diner_consent", kwargs={"pk": diner.pk})
-    context.update(diner=diner, change=change, **_phones(diner))
+    context.update(diner=diner, change=change, matches=current_cooks(diner), **_phones(diner))
     return render(request, "meals/coordinator/diner.html", context)
 
 

@@ -92,9 +92,7 @@ def _shared_details(diner: Diner) -> dict:
     shared = set(diner.share_with_cook or [])
     details = {}
     if Diner.Share.ADDRESS in shared:
-        details["address"] = [
-            line for line in (diner.address_line1, diner.address_line2, diner.town, diner.postcode) if line
-        ]
+        details["address"] = _address_lines(diner)
     if Diner.Share.PHONE in shared and diner.phone:
         details["phone"], details["phone_display"] = diner.phone, phone_for_display(diner.phone)
     if Diner.Share.ACCESS in shared and diner.access_notes:
@@ -105,13 +103,14 @@ def _shared_details(diner: Diner) -> dict:
     return details
 
 
-def _nearby_diner(profile: CookProfile, pk: int, unit: str) -> NearbyDiner:
-    """A diner from the cook's own nearby results, or 404: a far, matched, paused or not yet accepted
-    diner cannot be reached by changing the id in the address."""
-    found = next((diner for diner in nearby_diners(profile, unit=unit) if diner.pk == pk), None)
-    if found is None:
-        raise Http404
-    return found
+def _address_lines(diner: Diner) -> list[str]:
+    """The address as it is written where the diner lives, for the cook to find the door: in Japan the
+    postcode first, then from the largest place to the building (〒154-0017 / 世田谷区代沢2-3-4); in
+    the UK from the door to the postcode."""
+    if diner.country == Area.Country.JP:
+        lines = (f"〒{diner.postcode}" if diner.postcode else "", f"{diner.town}{diner.address_line1}")
+        return [line for line in (*lines, diner.address_line2) if line]
+    return [line for line in (diner.address_line1, diner.address_line2, diner.town, diner.postcode) if line]
 
 
 def _diner_in_reach(profile: CookProfile, pk: int) -> Diner:
@@ -193,8 +192,16 @@ def offer(request, pk: int):
                 _("Thank you. A coordinator will look at your offer. We will email you when they have decided."),
             )
             return redirect("meals:cook_match", pk=match.pk)
-    card = _card(_nearby_diner(profile, pk, _unit(cook)))
-    return render(request, "meals/cook/offer.html", {"card": card, "form": form})
+    found = next((diner for diner in nearby_diners(profile, unit=_unit(cook)) if diner.pk == pk), None)
+    if found is None:
+        # From a list opened before another cook offered: say so, as the offer itself would. A diner
+        # out of reach or not accepted stays a 404 (nothing is revealed that an offer would not tell).
+        diner = _diner_in_reach(profile, pk)
+        if not matching.unmatched_diner(diner):
+            messages.error(request, str(matching.taken(diner)))
+            return redirect("meals:nearby")
+        raise Http404
+    return render(request, "meals/cook/offer.html", {"card": _card(found), "form": form})
 
 
 # The cook's matches --------------------------------------------------------------------------------------

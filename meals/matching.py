@@ -35,7 +35,7 @@ def _check_coordinator(by: User, diner: Diner) -> None:
         raise MatchError(_("You can only look after matches in your own areas."))
 
 
-def _taken(diner: Diner) -> AlreadyTaken:
+def taken(diner: Diner) -> AlreadyTaken:
     return AlreadyTaken(
         _("Another cook has just offered to cook for %(name)s. Thank you: have a look at the other people near you.")
         % {"name": diner.preferred_name}
@@ -59,7 +59,7 @@ def offer_to_cook(*, cook: User, diner: Diner, message: str = "", request=None) 
             if live is not None:
                 if live.cook_id == cook.pk:
                     return live
-                raise _taken(diner)
+                raise taken(diner)
             if diner.status != Diner.Status.ACTIVE:
                 raise MatchError(
                     _("%(name)s is not looking for a cook at the moment.") % {"name": diner.preferred_name}
@@ -73,7 +73,7 @@ def offer_to_cook(*, cook: User, diner: Diner, message: str = "", request=None) 
             audit.record(action="match_offered", actor=cook, obj=match, area=diner.area, request=request)
             _tell_coordinators(match, "offered")
     except IntegrityError as error:
-        raise _taken(diner) from error
+        raise taken(diner) from error
     return match
 
 

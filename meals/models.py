@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Area
 from casserole.geocoding import GeocodeSource
@@ -71,7 +72,7 @@ class Diner(models.Model):
     class Status(models.TextChoices):
         # A diner becomes a record when a request is submitted; "active" once a coordinator accepts.
         REFERRED = "referred", _("Referred")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("diner status", "Active")
         PAUSED = "paused", _("Paused")
         CLOSED = "closed", _("Closed")
 
@@ -150,8 +151,14 @@ class Diner(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["area", "status"], name="diner_area_status"),
-            # The nearby search narrows by a bounding box on these before measuring distances.
-            models.Index(fields=["latitude", "longitude"], name="diner_location"),
+            # The nearby search (meals.nearby) narrows active diners by a bounding box on these and
+            # picks the nearest ids from the index alone, without reading the table (status is there
+            # for SQLite, which otherwise reads each row to check it): see docs/performance.md.
+            models.Index(
+                fields=["latitude", "longitude", "id", "status"],
+                condition=Q(status="active"),
+                name="diner_active_location",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -304,7 +311,7 @@ class Match(models.Model):
         PROPOSED = "proposed", _("Offered, waiting for a coordinator")
         APPROVED = "approved", _("Approved, introduction to arrange")
         INTRODUCED = "introduced", _("Introduction arranged")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("match status", "Active")
         PAUSED = "paused", _("Paused")
         ENDED = "ended", _("Ended")
         DECLINED = "declined", _("Not approved")

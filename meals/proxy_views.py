@@ -21,7 +21,7 @@ from casserole.models import Channel
 from meals import services
 from meals.access import get_proxy_for_referrer
 from meals.forms import SECTIONS
-from meals.models import Diner, ProxyAccess, Referral
+from meals.models import Diner, Match, ProxyAccess, Referral
 
 # The wizard's sections that edit only the diner's own record (relationship and consent are the
 # request's and the coordinator's business), with the heading each has on the diner's page.
@@ -78,7 +78,15 @@ def my_diners(request):
 def diner(request, pk: int):
     access = get_proxy_for_referrer(request.user, pk)
     diner = access.diner
-    context = {"access": access, "diner": diner, "scopes": _scopes(access), "on_diner_page": True}
+    # Their cook's first name only; the pause/end request goes to the coordinator.
+    matches = Match.objects.filter(diner=diner, status__in=Match.SHARING_STATUSES).select_related("cook")
+    context = {
+        "access": access,
+        "diner": diner,
+        "scopes": _scopes(access),
+        "on_diner_page": True,
+        "matches": list(matches),
+    }
     if access.can_edit_details:
         # The full record (address, health and allergy data): its viewing is audited.
         services.record_diner_viewed(by=request.user, diner=diner, request=request)

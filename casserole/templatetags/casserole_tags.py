@@ -33,3 +33,13 @@ def day(value) -> str:
     if hasattr(value, "hour") and timezone.is_aware(value):
         value = timezone.localtime(value)
     return formats.date_format(value, "DATE_FORMAT")
+
+
+@register.filter
+def phone(value) -> str:
+    """A stored number (E.164) as people dial it at home: "020 7946 0018", "03-1234-5678"."""
+    if not value:
+        return ""
+    from accounts.cook_forms import phone_for_display
+
+    return phone_for_display(value)

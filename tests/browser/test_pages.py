@@ -211,6 +211,62 @@ PAGES = [
 PERSONA_FIXTURE = {COOK: "cook", COORDINATOR: "coordinator_a"}
 
 
+# Diner referrals (#5) -----------------------------------------------------------------------------------
+# The journeys through the request pages, the triage, the diner's record and the proxy's pages are in
+# tests/browser/test_referrals.py; these are the pages those journeys do not open. The diner is the
+# meals tests' Edith O'Brien (E8, area A), asked for by the referrer persona.
+REFERRER = "referrer"
+PERSONA_FIXTURE[REFERRER] = "referrer"
+
+
+def _referral(request, **changes):
+    """A request from the referrer persona for a diner in area A (the offline geocoder places E8)."""
+    from tests.meals.conftest import submit
+    from tests.onboarding import cover_e8
+
+    request.getfixturevalue("settings").GEOCODER = "offline"
+    cover_e8(request.getfixturevalue("area_a"))
+    return submit(by=request.getfixturevalue("referrer"), **changes)
+
+
+def _diner_page(template: str, *, decide: str = "accept", **changes) -> Callable:
+    """`template` with {diner} and {referral} filled in, once the request is decided: accepted (the
+    referrer may see the schedule and update the details) or declined."""
+
+    def resolve(request) -> str:
+        from meals import services
+
+        coordinator = request.getfixturevalue("coordinator_a")
+        referral = _referral(request, **changes)
+        if decide == "accept":
+            scopes = {"can_view_schedule": True, "can_edit_details": True}
+            services.accept_referral(by=coordinator, referral=referral, scopes=scopes)
+        else:
+            reason = "We have no cooks near E8 who can manage a puréed diet yet. Age UK Hackney may help."
+            services.decline_referral(by=coordinator, referral=referral, reason=reason)
+        return template.format(diner=referral.diner_id, referral=referral.pk)
+
+    return resolve
+
+
+PAGES += [
+    Page("request-start", "/request/", (ANONYMOUS, COORDINATOR)),
+    Page("coordinator-diners", _diner_page("/coordinator/diners/"), (COORDINATOR,)),
+    Page("coordinator-diner-edit", _diner_page("/coordinator/diners/{diner}/edit/diet/"), (COORDINATOR,)),
+    Page("coordinator-diner-consent", _diner_page("/coordinator/diners/{diner}/consent/"), (COORDINATOR,)),
+    Page("coordinator-diner-pause", _diner_page("/coordinator/diners/{diner}/status/pause/"), (COORDINATOR,)),
+    # E9 is in area A, but the offline table knows only E8: the diner needs placing by hand.
+    Page(
+        "coordinator-place-diner",
+        _diner_page("/coordinator/diners/{diner}/location/", postcode="E9 5LN"),
+        (COORDINATOR,),
+    ),
+    Page("my-diners", _diner_page("/diners/"), (REFERRER,)),
+    Page("proxy-card", _diner_page("/diners/{diner}/card/"), (REFERRER,)),
+    Page("referral-declined", _diner_page("/referrals/{referral}/", decide="decline"), (REFERRER,)),
+]
+
+
 def _cases():
     for spec in PAGES:
         for persona in spec.personas:

@@ -295,10 +295,15 @@ def test_a_paused_diner_cannot_be_reached(login_as, active_cook, diner, coordina
     assert client.post(f"/en/cook/diners/{diner.pk}/offer/", {"message": ""}).status_code == 404
 
 
-def test_a_matched_diner_cannot_be_reached(login_as, active_cook, diner, second_cook, coordinator_a, course):
+def test_a_diner_another_cook_has_just_offered_for_sends_back_to_the_list_with_the_reason(
+    login_as, active_cook, diner, second_cook, coordinator_a, course
+):
     make_active_cook(second_cook, coordinator=coordinator_a, course=course)
     matching.offer_to_cook(cook=second_cook, diner=diner)
-    assert login_as(active_cook).get(f"/en/cook/diners/{diner.pk}/offer/").status_code == 404
+    client = login_as(active_cook)
+    response = client.get(f"/en/cook/diners/{diner.pk}/offer/")
+    assert (response.status_code, response["Location"]) == (302, "/en/cook/diners/")
+    assert "Another cook has just offered" in client.get("/en/cook/diners/").content.decode()
 
 
 def test_a_missing_diner_is_404(login_as, active_cook):

@@ -58,8 +58,9 @@ DINER_LIST_QUERIES = 8
 #  9. who recorded their consent
 # 10. the history (the diner's and their requests' audit entries, with who)
 # 11. who looked at the record (audit entries, with who)
-# 12. the area for the "Need help?" block
-DINER_RECORD_QUERIES = 12
+# 12. their cooks (live matches, with the cook)
+# 13. the area for the "Need help?" block
+DINER_RECORD_QUERIES = 13
 
 
 @pytest.fixture
