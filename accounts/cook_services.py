@@ -16,17 +16,16 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import identity_images
-from accounts.models import Area, CookProfile, CoordinatorMembership, IdentityCheck, User
-from accounts.selectors import area_for_postcode
+from accounts.models import Area, CookProfile, IdentityCheck, User
+from accounts.selectors import area_for_postcode, coordinators_of
 from accounts.services import can_manage_area
 from casserole import audit, geocoding
-from casserole.mail import queue_templated_email
+from casserole.mail import absolute_url, queue_templated_email
 from casserole.models import Channel
 from training.selectors import has_valid_certificate
 
@@ -485,11 +484,6 @@ def is_active_cook(cook: User) -> bool:
 # Emails --------------------------------------------------------------------------------------------
 
 
-def _absolute_url(name: str, language: str) -> str:
-    with translation.override(language):
-        return settings.SITE_URL + reverse(name)
-
-
 def tell_cook(cook: User, kind: str, *, reason: str = "") -> None:
     """Email the cook about a change to their onboarding (queued; sent after commit)."""
     language = cook.preferred_language
@@ -500,7 +494,7 @@ def tell_cook(cook: User, kind: str, *, reason: str = "") -> None:
             "name": cook.given_name or cook.full_name,
             "kind": kind,
             "reason": reason,
-            "url": _absolute_url("accounts:cook_status", language),
+            "url": absolute_url("accounts:cook_status", language),
         },
         language=language,
     )
@@ -510,9 +504,7 @@ def _tell_coordinators_a_check_is_waiting(check: IdentityCheck) -> None:
     area = check.cook.home_area
     if area is None:
         return
-    coordinators = User.objects.filter(
-        pk__in=CoordinatorMembership.objects.filter(area=area).values("user_id"), is_active=True
-    )
+    coordinators = coordinators_of([area.pk])
     for coordinator in coordinators:
         language = coordinator.preferred_language
         queue_templated_email(
@@ -520,7 +512,7 @@ def _tell_coordinators_a_check_is_waiting(check: IdentityCheck) -> None:
             template="accounts/email/identity_waiting",
             context={
                 "area_name": area.display_name(language),
-                "url": _absolute_url("coordinator:identity_queue", language),
+                "url": absolute_url("coordinator:identity_queue", language),
                 "days": settings.IDENTITY_IMAGE_RETENTION_DAYS,
             },
             language=language,

@@ -3,7 +3,7 @@
 from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import Area, CoordinatorMembership, IdentityCheck, Invitation
+from accounts.models import Area, CoordinatorMembership, IdentityCheck, Invitation, User
 from casserole.postcodes import postcode_prefix
 
 
@@ -71,3 +71,9 @@ def area_for_postcode(*, country: str, postcode: str) -> Area | None:
         if prefix in area.postcode_prefixes.upper().split():
             return area
     return None
+
+
+def coordinators_of(area_ids) -> list[User]:
+    """The active coordinators of these areas (ids; None is ignored): who is told about their people."""
+    memberships = CoordinatorMembership.objects.filter(area_id__in=[pk for pk in area_ids if pk is not None])
+    return list(User.objects.filter(pk__in=memberships.values("user_id"), is_active=True).order_by("pk"))

@@ -1,7 +1,9 @@
 """Queueing email: the row is written in the caller's transaction, the send happens in a task."""
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from casserole.models import OutboundEmail
@@ -22,3 +24,9 @@ def queue_templated_email(*, to: str, template: str, context: dict, language: st
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_message.txt", context)
     return queue_email(to=to, subject=subject, body=body)
+
+
+def absolute_url(name: str, language: str, **kwargs) -> str:
+    """A link for an email, under the recipient's language prefix (emails are sent from no request)."""
+    with translation.override(language):
+        return settings.SITE_URL + reverse(name, kwargs=kwargs or None)

@@ -8,15 +8,15 @@ told "another cook has just offered", never shown a server error.
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.cook_services import is_active_cook
-from accounts.models import CookProfile, CoordinatorMembership, User
+from accounts.models import CookProfile, User
+from accounts.selectors import coordinators_of
 from accounts.services import can_manage_area
 from casserole import audit
-from casserole.mail import queue_templated_email
+from casserole.mail import absolute_url, queue_templated_email
 from casserole.models import Channel
 from meals.models import Diner, Match, MatchChangeRequest, ProxyAccess
 from meals.nearby import distance_to
@@ -261,11 +261,6 @@ def unmatched_diner(diner: Diner) -> bool:
 # Emails ------------------------------------------------------------------------------------------------
 
 
-def _url(name: str, language: str, **kwargs) -> str:
-    with translation.override(language):
-        return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
-
-
 def _local_time(match: Match):
     """Times in emails in the diner's area's time zone (a Tokyo introduction at 14:30 reads 14:30)."""
     area = match.diner.area
@@ -289,7 +284,7 @@ def _queue_cook_email(match: Match, cook: User, kind: str) -> None:
             "reason": match.reason,
             "introduction_method": match.get_introduction_method_display(),
             "introduction_at": match.introduction_at,
-            "url": _url("meals:cook_match", cook.preferred_language, pk=match.pk),
+            "url": absolute_url("meals:cook_match", cook.preferred_language, pk=match.pk),
         },
         language=cook.preferred_language,
     )
@@ -314,16 +309,14 @@ def _queue_referrer_email(match: Match, referrer: User, kind: str) -> None:
             "cook_name": match.cook.given_name or _("a cook"),
             "kind": kind,
             "introduction_at": match.introduction_at,
-            "url": _url("meals:proxy_diner", referrer.preferred_language, pk=match.diner_id),
+            "url": absolute_url("meals:proxy_diner", referrer.preferred_language, pk=match.diner_id),
         },
         language=referrer.preferred_language,
     )
 
 
 def _tell_coordinators(match: Match, kind: str) -> None:
-    coordinators = User.objects.filter(
-        pk__in=CoordinatorMembership.objects.filter(area_id=match.diner.area_id).values("user_id"), is_active=True
-    )
+    coordinators = coordinators_of([match.diner.area_id])
     for coordinator in coordinators:
         language = coordinator.preferred_language
         queue_templated_email(
@@ -333,7 +326,7 @@ def _tell_coordinators(match: Match, kind: str) -> None:
                 "diner_name": match.diner.preferred_name,
                 "cook_name": match.cook.full_name,
                 "kind": kind,
-                "url": _url("meals:coordinator_match", language, pk=match.pk),
+                "url": absolute_url("meals:coordinator_match", language, pk=match.pk),
             },
             language=language,
         )

@@ -8,17 +8,15 @@ coordinator does everything on their behalf.
 import uuid
 from datetime import date
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Area, CoordinatorMembership, User
-from accounts.selectors import area_for_postcode
+from accounts.models import Area, User
+from accounts.selectors import area_for_postcode, coordinators_of
 from accounts.services import can_manage_area
 from casserole import audit, geocoding
-from casserole.mail import queue_templated_email
+from casserole.mail import absolute_url, queue_templated_email
 from casserole.models import Channel
 from meals.models import AreaWaitlistEntry, Diner, ProxyAccess, Referral, ReferralDraft
 
@@ -516,11 +514,6 @@ def record_diner_viewed(*, by: User, diner: Diner, request=None) -> None:
 # Emails --------------------------------------------------------------------------------------------------
 
 
-def _absolute_url(name: str, language: str, **kwargs) -> str:
-    with translation.override(language):
-        return settings.SITE_URL + reverse(name, kwargs=kwargs or None)
-
-
 def _tell_referrer(referral: Referral, kind: str) -> None:
     referrer = referral.referrer
     language = referrer.preferred_language
@@ -532,16 +525,14 @@ def _tell_referrer(referral: Referral, kind: str) -> None:
             "diner_name": referral.diner.preferred_name,
             "kind": kind,
             "message": referral.message,
-            "url": _absolute_url("meals:referral", language, pk=referral.pk),
+            "url": absolute_url("meals:referral", language, pk=referral.pk),
         },
         language=language,
     )
 
 
 def _tell_coordinators(referral: Referral, area: Area, *, resubmitted: bool) -> None:
-    coordinators = User.objects.filter(
-        pk__in=CoordinatorMembership.objects.filter(area=area).values("user_id"), is_active=True
-    )
+    coordinators = coordinators_of([area.pk])
     for coordinator in coordinators:
         language = coordinator.preferred_language
         queue_templated_email(
@@ -550,7 +541,7 @@ def _tell_coordinators(referral: Referral, area: Area, *, resubmitted: bool) -> 
             context={
                 "area_name": area.display_name(language),
                 "resubmitted": resubmitted,
-                "url": _absolute_url("meals:coordinator_referral", language, pk=referral.pk),
+                "url": absolute_url("meals:coordinator_referral", language, pk=referral.pk),
             },
             language=language,
         )

@@ -7,13 +7,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import CoordinatorMembership, User
+from accounts.models import User
+from accounts.selectors import coordinators_of
 from casserole import audit
-from casserole.mail import queue_templated_email
+from casserole.mail import absolute_url, queue_templated_email
 from training.content import read_course
 from training.models import (
     Attempt,
@@ -235,7 +235,7 @@ def _queue_notice(certificate: Certificate, kind: str) -> None:
         "name": cook.given_name or cook.full_name,
         "expires_at": certificate.expires_at,
         "kind": kind,
-        "course_url": _absolute_url("training:course", cook.preferred_language),
+        "course_url": absolute_url("training:course", cook.preferred_language),
     }
     queue_templated_email(
         to=cook.email, template="training/email/certificate_notice", context=context, language=cook.preferred_language
@@ -250,9 +250,7 @@ def _queue_notice(certificate: Certificate, kind: str) -> None:
         Match.objects.filter(cook=cook, status__in=Match.SHARING_STATUSES).select_related("diner").order_by("pk")
     )
     area_ids = {match.diner.area_id for match in matches} | {cook.home_area_id}
-    coordinators = User.objects.filter(
-        pk__in=CoordinatorMembership.objects.filter(area_id__in=area_ids - {None}).values("user_id"), is_active=True
-    )
+    coordinators = coordinators_of(area_ids)
     for coordinator in coordinators:
         coordinated = coordinator.coordinated_area_ids
         queue_templated_email(
@@ -262,13 +260,7 @@ def _queue_notice(certificate: Certificate, kind: str) -> None:
                 "cook_name": cook.full_name,
                 "expires_at": certificate.expires_at,
                 "diner_names": [match.diner.preferred_name for match in matches if match.diner.area_id in coordinated],
-                "url": _absolute_url("training_overview", coordinator.preferred_language),
+                "url": absolute_url("training_overview", coordinator.preferred_language),
             },
             language=coordinator.preferred_language,
         )
-
-
-def _absolute_url(name: str, language: str) -> str:
-    """A link for an email, under the recipient's language prefix (the job runs in no request)."""
-    with translation.override(language):
-        return settings.SITE_URL + reverse(name)
