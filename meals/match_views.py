@@ -192,7 +192,7 @@ def offer(request, pk: int):
                 _("Thank you. A coordinator will look at your offer. We will email you when they have decided."),
             )
             return redirect("meals:cook_match", pk=match.pk)
-    found = next((diner for diner in nearby_diners(profile, unit=_unit(cook)) if diner.pk == pk), None)
+    found = next(iter(nearby_diners(profile, unit=_unit(cook), only_pk=pk)), None)
     if found is None:
         # From a list opened before another cook offered: say so, as the offer itself would. A diner
         # out of reach or not accepted stays a 404 (nothing is revealed that an offer would not tell).

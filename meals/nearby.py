@@ -75,9 +75,12 @@ def unmatched(queryset):
     return queryset.filter(~Exists(live))
 
 
-def nearby_diners(profile: CookProfile, *, unit: str | None = None, limit: int = NEARBY_LIMIT) -> list[NearbyDiner]:
+def nearby_diners(
+    profile: CookProfile, *, unit: str | None = None, limit: int = NEARBY_LIMIT, only_pk: int | None = None
+) -> list[NearbyDiner]:
     """Accepted, unmatched diners within the cook's travel distance, nearest first, in one query.
-    `unit` is the cook's area's ("km" or "mi"); the rounding follows it."""
+    `unit` is the cook's area's ("km" or "mi"); the rounding follows it. `only_pk` asks about one
+    diner by the same rules (the offer page: a diner past the first `limit` is still in reach)."""
     if profile.needs_placing:
         return []
     unit = unit or Area.DistanceUnit.KM
@@ -94,6 +97,7 @@ def nearby_diners(profile: CookProfile, *, unit: str | None = None, limit: int =
                 latitude__lte=north,
                 longitude__gte=west,
                 longitude__lte=east,
+                **({"pk": only_pk} if only_pk is not None else {}),
             )
         )
         .alias(estimate=_squared_km_estimate(profile.latitude, profile.longitude))

@@ -191,3 +191,9 @@ def test_a_withdrawn_offer_frees_the_diner(active_cook, diner):
     assert [d.pk for d in nearby_diners(active_cook.cook_profile)] == [diner.pk]
     with pytest.raises(MatchError):
         matching.withdraw_offer(cook=UserFactory(), match=match)
+
+
+def test_asking_about_one_diner_follows_the_same_rules(active_cook, diner, referrer, coordinator_a):
+    far = far_diner(referrer, coordinator_a)
+    assert [d.pk for d in nearby_diners(active_cook.cook_profile, only_pk=diner.pk)] == [diner.pk]
+    assert nearby_diners(active_cook.cook_profile, only_pk=far.pk) == []  # beyond the cook's distance
