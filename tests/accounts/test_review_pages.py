@@ -221,8 +221,9 @@ def test_photo_is_streamed_as_an_attachment_and_every_view_is_audited(login_as, 
     for _ in range(2):
         response = client.get(path)
         assert response.status_code == 200
+        # Reading it to the end closes the file: the test client's wrapper calls close() (an explicit
+        # close() would also send request_finished, which closes the test's PostgreSQL connection).
         body = b"".join(response.streaming_content)
-        response.close()
         assert body == (private_dir / check.image_name).read_bytes()
         assert body.startswith(identity_images.JPEG_MAGIC)
         assert response["Content-Type"] == "image/jpeg"
