@@ -43,3 +43,10 @@ def phone(value) -> str:
     from accounts.cook_forms import phone_for_display
 
     return phone_for_display(value)
+
+
+@register.filter
+def listing(values) -> str:
+    """Items of a list as each language writes them: "Tuesday, Thursday" / "火曜日、木曜日"."""
+    separator = "、" if (get_language() or "en") == "ja" else ", "
+    return separator.join(str(value) for value in values or [])

@@ -505,3 +505,14 @@ def test_the_pages_work_in_japanese(referrer, login_as):
     assert html.index("consent_given_on_year") < html.index("consent_given_on_day")
     diet = client.get("/ja/request/diet/").content.decode()
     assert diet.index('value="buckwheat"') < diet.index('value="celery"')  # Japan's list first
+
+
+def test_the_listing_filter_writes_lists_as_each_language_does():
+    from django.template import engines
+    from django.utils import translation
+
+    template = engines["django"].from_string("{{ days|listing }}")
+    with translation.override("ja"):
+        assert template.render({"days": ["火曜日", "木曜日"]}) == "火曜日、木曜日"
+    with translation.override("en"):
+        assert template.render({"days": ["Tuesday", "Thursday"]}) == "Tuesday, Thursday"
