@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from accounts.models import Area, CookProfile, CoordinatorMembership, IdentityCheck, Invitation, StripeEvent, User
+from accounts.onboarding.models import CookProfile, IdentityCheck, StripeEvent
+from accounts.people.models import Area, CoordinatorMembership, Invitation, User
 from casserole import audit
 
 _ROLE_FIELDS = ("is_cook", "is_referrer", "is_coordinator", "is_staff", "is_superuser", "is_active")

@@ -5,7 +5,7 @@ centre coordinates, more people and a wider spread in bigger places) with bulk i
 services, so no emails and no geocoding — and times, for 200 active cooks sampled four per place
 (dense and sparse alike):
 
-- the search itself, `meals.nearby.nearby_diners`, and
+- the search itself, `meals.matching.nearby.nearby_diners`, and
 - the whole page, `/en/cook/diners/`, through Django's test client signed in as each cook,
 
 first with 10 diners in the country and then with 100,000. It prints medians, 95th percentiles,
@@ -31,9 +31,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Area, CookProfile, User
-from meals.models import JP_ALLERGENS, UK_ALLERGENS, Diner, Match, Weekday
-from meals.nearby import bounding_box, nearby_diners
+from accounts.onboarding.models import CookProfile
+from accounts.people.models import Area, User
+from meals.diners.models import JP_ALLERGENS, UK_ALLERGENS, Diner, Weekday
+from meals.matching.models import Match
+from meals.matching.nearby import bounding_box, nearby_diners
 from training.models import Attempt, Certificate
 
 DINERS = 100_000

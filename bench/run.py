@@ -44,7 +44,7 @@ from django.utils import timezone  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-from accounts.models import Area, CoordinatorMembership, Invitation, User  # noqa: E402
+from accounts.people.models import Area, CoordinatorMembership, Invitation, User  # noqa: E402
 from training.models import LessonProgress  # noqa: E402
 from training.services import load_course  # noqa: E402
 

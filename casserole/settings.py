@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.SecondFactorMiddleware",
+    "accounts.people.middleware.SecondFactorMiddleware",
     "casserole.middleware.PrivatePagesNoStoreMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -121,20 +121,20 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
 # django-allauth: email is the login; verification is mandatory; its rate limits are on.
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "accounts.people.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.people.forms.SignupDetailsForm"
 ACCOUNT_FORMS = {
-    "login": "accounts.allauth_forms.LoginForm",
-    "signup": "accounts.allauth_forms.SignupForm",
-    "add_email": "accounts.allauth_forms.AddEmailForm",
-    "change_password": "accounts.allauth_forms.ChangePasswordForm",
-    "set_password": "accounts.allauth_forms.SetPasswordForm",
-    "reset_password": "accounts.allauth_forms.ResetPasswordForm",
-    "reset_password_from_key": "accounts.allauth_forms.ResetPasswordKeyForm",
-    "reauthenticate": "accounts.allauth_forms.ReauthenticateForm",
+    "login": "accounts.people.allauth_forms.LoginForm",
+    "signup": "accounts.people.allauth_forms.SignupForm",
+    "add_email": "accounts.people.allauth_forms.AddEmailForm",
+    "change_password": "accounts.people.allauth_forms.ChangePasswordForm",
+    "set_password": "accounts.people.allauth_forms.SetPasswordForm",
+    "reset_password": "accounts.people.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.people.allauth_forms.ResetPasswordKeyForm",
+    "reauthenticate": "accounts.people.allauth_forms.ReauthenticateForm",
 }
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
@@ -233,7 +233,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": env_str("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")},
     # Identity photos: owner-only files that no URL serves; views stream them through
-    # accounts.identity_images.open_private_image and never call .url().
+    # accounts.onboarding.identity_images.open_private_image and never call .url().
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {

@@ -1,10 +1,37 @@
+"""The root URLconf: the one place that composes every capability's urls.py into the site.
+
+Each capability keeps its own patterns; they are grouped here under the three URL namespaces the
+templates use ("accounts", "coordinator", "meals"). This module is the only one allowed to import
+upward from the `casserole` layer (see [tool.importlinter] in pyproject.toml).
+"""
+
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import webhooks
+from accounts.onboarding import urls as onboarding_urls
+from accounts.onboarding import webhooks
+from accounts.people import urls as people_urls
+from accounts.review import urls as review_urls
+from accounts.review import views as review_views
 from casserole import views
+from meals.matching import urls as matching_urls
+from meals.proxy import urls as proxy_urls
+from meals.records import urls as records_urls
+from meals.referrals import urls as referrals_urls
+from meals.triage import urls as triage_urls
+from meals.workspace import urls as workspace_urls
 from training import views as training_views
+
+account_patterns = people_urls.account_urlpatterns + onboarding_urls.urlpatterns
+coordinator_patterns = workspace_urls.urlpatterns + people_urls.coordinator_urlpatterns + review_urls.urlpatterns
+meals_patterns = (
+    referrals_urls.urlpatterns
+    + proxy_urls.urlpatterns
+    + triage_urls.urlpatterns
+    + records_urls.urlpatterns
+    + matching_urls.urlpatterns
+)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -17,12 +44,12 @@ urlpatterns += i18n_patterns(
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("accounts/", include("allauth.urls")),
-    path("account/", include("accounts.urls")),
-    path("coordinator/", include("accounts.coordinator_urls")),
+    path("account/", include((account_patterns, "accounts"))),
+    path("coordinator/", include((coordinator_patterns, "coordinator"))),
     path("training/", include("training.urls")),
-    path("", include("meals.urls")),
+    path("", include((meals_patterns, "meals"))),
     path("certificates/check/", training_views.verify, name="verify_certificate"),
-    path("coordinator/training/", training_views.coordinator_overview, name="training_overview"),
+    path("coordinator/training/", review_views.training_overview, name="training_overview"),
     prefix_default_language=True,
 )
 handler403 = "casserole.views.permission_denied"

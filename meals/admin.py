@@ -4,7 +4,7 @@ people outside every area is for the operator deciding where to open next."""
 
 from django.contrib import admin
 
-from meals.models import AreaWaitlistEntry
+from meals.referrals.models import AreaWaitlistEntry
 
 
 @admin.register(AreaWaitlistEntry)

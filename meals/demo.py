@@ -5,9 +5,14 @@ diner is made only when none of that name exists in the area."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from accounts.models import User
-from meals import services
-from meals.models import Diner
+from django.utils import timezone
+
+from accounts.people.models import User
+from meals.diners import services as diners_services
+from meals.diners.models import Diner
+from meals.matching import services as matching
+from meals.matching.models import Match
+from meals.referrals import services
 
 NO_CONSENT_SHARING = []
 
@@ -174,9 +179,13 @@ def load_demo_diners(*, referrers: dict[str, User], coordinators: dict[str, User
         elif spec.state in ("accepted", "paused", "closed"):
             services.accept_referral(by=coordinator, referral=referral, scopes=spec.scopes)
             if spec.state == "paused":
-                services.change_diner_status(by=coordinator, diner=referral.diner, action="pause", reason=spec.note)
+                diners_services.change_diner_status(
+                    by=coordinator, diner=referral.diner, action="pause", reason=spec.note
+                )
             elif spec.state == "closed":
-                services.change_diner_status(by=coordinator, diner=referral.diner, action="close", reason=spec.note)
+                diners_services.change_diner_status(
+                    by=coordinator, diner=referral.diner, action="close", reason=spec.note
+                )
     return made
 
 
@@ -190,11 +199,6 @@ MATCHES = (
 def load_demo_matches(*, cooks: dict[str, User], coordinators: dict[str, User]) -> int:
     """An active match in Hackney (introduced, so the cook sees Edie's address) and an offer waiting
     for Setagaya's coordinator. Made once: a diner with any match is left alone."""
-    from django.utils import timezone
-
-    from meals import matching
-    from meals.models import Match
-
     made = 0
     for local_part, diner_name, state in MATCHES:
         cook = cooks[local_part]

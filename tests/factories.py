@@ -4,7 +4,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Area, CoordinatorMembership, User
+from accounts.people.models import Area, CoordinatorMembership, User
 
 PASSWORD = "correct horse battery staple"
 

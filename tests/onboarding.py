@@ -9,8 +9,10 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from accounts import cook_services
-from accounts.models import CookProfile, IdentityCheck, User
+from accounts.onboarding import services as cook_services
+from accounts.onboarding.models import CookProfile, IdentityCheck
+from accounts.people.models import User
+from accounts.review import services as review_services
 from casserole.models import PostcodeCentroid
 
 PROFILE = {
@@ -56,4 +58,4 @@ def photo_check(cook: User) -> IdentityCheck:
 
 
 def approve_identity(cook: User, *, by: User) -> IdentityCheck:
-    return cook_services.record_seen_in_person(by=by, cook=cook, document_type=IdentityCheck.DocumentType.PASSPORT)
+    return review_services.record_seen_in_person(by=by, cook=cook, document_type=IdentityCheck.DocumentType.PASSPORT)

@@ -26,11 +26,12 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone, translation
 
-from accounts.models import Area, CoordinatorMembership, Invitation, User
-from accounts.services import hash_token
-from meals.matching import offer_to_cook
-from meals.models import Match, ProxyAccess
-from meals.services import accept_referral
+from accounts.people.models import Area, CoordinatorMembership, Invitation, User
+from accounts.people.services import hash_token
+from meals.diners.models import ProxyAccess
+from meals.matching.models import Match
+from meals.matching.services import offer_to_cook
+from meals.referrals.services import accept_referral
 from tests.conftest import (
     make_admin_user,
     make_area_a,

@@ -130,7 +130,7 @@ def test_health_allergy_and_address_details_never_reach_the_logs(
     edit of the diet page with a bad answer, and a Stripe webhook with a bad signature."""
     import requests
 
-    from meals import services
+    from meals.referrals import services
     from tests.conftest import verified_client
     from tests.meals.conftest import ANSWERS, submit
     from tests.onboarding import cover_e8

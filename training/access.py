@@ -1,26 +1,8 @@
 """Who may use the course pages. Cooks see only their own attempts and certificates."""
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from training.models import Attempt, Certificate, Course, Lesson
-
-
-def cook_required(view):
-    """A signed-in person who signed up to cook."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_cook:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def get_current_course() -> Course:

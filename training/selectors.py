@@ -2,32 +2,30 @@
 
 from datetime import timedelta
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from accounts.models import User
 from training.models import Attempt, Certificate, Course, Lesson, LessonProgress
 
+# A certificate this close to expiry is shown as "expiring" to the cook and to coordinators.
 EXPIRING_SOON = timedelta(days=60)
-OVERVIEW_PAGE_SIZE = 50
 
 
 def current_course() -> Course | None:
     return Course.objects.filter(is_current=True).first()
 
 
-def has_valid_certificate(user: User, at=None) -> bool:
+def has_valid_certificate(user, at=None) -> bool:
     """The course condition of the cook activation gate and of matching: an unexpired, unrevoked
     certificate of any course version."""
     return Certificate.objects.filter(user=user).valid(at).exists()
 
 
-def latest_certificate(user: User) -> Certificate | None:
+def latest_certificate(user) -> Certificate | None:
     return Certificate.objects.filter(user=user, revoked_at__isnull=True).select_related("course").first()
 
 
-def course_overview(*, user: User, course: Course) -> dict:
+def course_overview(*, user, course: Course) -> dict:
     """Lessons with the cook's progress, the open attempt, the last result and the certificate."""
     lessons = list(
         Lesson.objects.filter(course=course)
@@ -54,37 +52,13 @@ def attempt_items(attempt: Attempt) -> list:
     return list(attempt.items.select_related("question", "question__lesson").order_by("position"))
 
 
-def coordinator_overview(*, areas, page_number=None, per_page: int = OVERVIEW_PAGE_SIZE):
-    """One page of the cooks living in these areas, with lesson progress, attempts, best score and
-    certificate. Paginated: an area can have hundreds of cooks (docs/performance.md)."""
-    course = current_course()
-    newest_certificate = Certificate.objects.filter(user=OuterRef("pk"), revoked_at__isnull=True).order_by("-issued_at")
-    cooks = (
-        User.objects.filter(is_cook=True, home_area__in=areas)
-        .select_related("home_area")
-        .annotate(
-            lessons_done=Count("lesson_progress", filter=Q(lesson_progress__lesson__course=course), distinct=True),
-            attempts_taken=Count("quiz_attempts", filter=Q(quiz_attempts__submitted_at__isnull=False), distinct=True),
-            best_score=Max("quiz_attempts__score"),
-            best_total=Max("quiz_attempts__total"),
-            certificate_expires=Subquery(newest_certificate.values("expires_at")[:1]),
-            certificate_code=Subquery(newest_certificate.values("code")[:1]),
-        )
-        .order_by("home_area__name", "full_name")
-    )
-    page = Paginator(cooks, per_page).get_page(page_number)
-    now = timezone.now()
-    lesson_count = Lesson.objects.filter(course=course).count() if course else 0
-    for cook in page.object_list:
-        cook.lesson_count = lesson_count
-        expires = cook.certificate_expires
-        cook.certificate_state = (
-            "none"
-            if expires is None
-            else "expired"
-            if expires <= now
-            else "expiring"
-            if expires - now <= EXPIRING_SOON
-            else "valid"
-        )
-    return page
+def certificate_state(expires_at, now=None) -> str:
+    """ "none" (no certificate), "expired", "expiring" (within EXPIRING_SOON) or "valid"."""
+    now = now or timezone.now()
+    if expires_at is None:
+        return "none"
+    if expires_at <= now:
+        return "expired"
+    if expires_at - now <= EXPIRING_SOON:
+        return "expiring"
+    return "valid"

@@ -2,16 +2,15 @@
 
 import random
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from accounts.selectors import coordinators_of
 from casserole import audit
 from casserole.mail import absolute_url, queue_templated_email
 from training.content import read_course
@@ -92,14 +91,14 @@ def load_course(*, version: str, make_current: bool = True) -> Course:
 
 
 @transaction.atomic
-def complete_lesson(*, user: User, lesson: Lesson) -> None:
+def complete_lesson(*, user, lesson: Lesson) -> None:
     """Record that the cook has read a lesson. Reading it again changes nothing."""
     _, created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
     if created:
         audit.record(action="lesson_completed", actor=user, obj=lesson, detail={"lesson": lesson.slug})
 
 
-def start_attempt(*, user: User, course: Course, rng: random.Random | None = None) -> Attempt:
+def start_attempt(*, user, course: Course, rng: random.Random | None = None) -> Attempt:
     """Start a quiz once every lesson is read: draw `questions_per_lesson` questions from every
     lesson, in random order. An attempt already open is returned instead, so a double-click or a
     reload never draws twice."""
@@ -131,7 +130,7 @@ def start_attempt(*, user: User, course: Course, rng: random.Random | None = Non
 
 
 @transaction.atomic
-def submit_attempt(*, user: User, attempt: Attempt, answers: dict[int, int]) -> Attempt:
+def submit_attempt(*, user, attempt: Attempt, answers: dict[int, int]) -> Attempt:
     """Score an attempt on the server from its own drawn questions only. `answers` maps
     AttemptQuestion ids to chosen option indexes; anything else in it is ignored. A submitted
     attempt cannot be submitted again. Passing issues a certificate."""
@@ -161,7 +160,7 @@ def submit_attempt(*, user: User, attempt: Attempt, answers: dict[int, int]) -> 
     return attempt
 
 
-def _issue_certificate(*, user: User, attempt: Attempt) -> Certificate:
+def _issue_certificate(*, user, attempt: Attempt) -> Certificate:
     now = timezone.now()
     certificate = Certificate.objects.create(
         user=user,
@@ -183,9 +182,10 @@ def _new_code() -> str:
             return code
 
 
-def send_certificate_notices(*, now=None) -> dict[str, int]:
+def send_certificate_notices(*, now=None, on_expired: Callable[[Certificate], None] | None = None) -> dict[str, int]:
     """Daily job: remind cooks 60 and 14 days before their certificate expires, and on expiry tell
-    them and the coordinators of their area. Each notice goes once per certificate."""
+    them; `on_expired(certificate)` tells whoever depends on the cook being certified (the daily
+    job passes meals.matching.services's). Each notice goes once per certificate."""
     now = now or timezone.now()
     sent = {kind: 0 for kind in CertificateNotice.Kind.values}
     latest = _latest_certificates()
@@ -201,6 +201,8 @@ def send_certificate_notices(*, now=None) -> dict[str, int]:
             except IntegrityError:
                 continue  # another run sent it
             _queue_notice(certificate, kind)
+            if kind == CertificateNotice.Kind.EXPIRED and on_expired is not None:
+                on_expired(certificate)
             audit.record(action=f"certificate_notice_{kind}", obj=certificate, area=certificate.user.home_area)
         sent[kind] += 1
     return sent
@@ -208,8 +210,6 @@ def send_certificate_notices(*, now=None) -> dict[str, int]:
 
 def _latest_certificates():
     """Each cook's newest certificate (an older one is superseded by a retake, so never nagged)."""
-    from django.db.models import OuterRef, Subquery
-
     newest = Certificate.objects.filter(user=OuterRef("user"), revoked_at__isnull=True).order_by("-issued_at")
     return (
         Certificate.objects.filter(revoked_at__isnull=True, pk=Subquery(newest.values("pk")[:1]))
@@ -240,27 +240,3 @@ def _queue_notice(certificate: Certificate, kind: str) -> None:
     queue_templated_email(
         to=cook.email, template="training/email/certificate_notice", context=context, language=cook.preferred_language
     )
-    if kind != CertificateNotice.Kind.EXPIRED:
-        return
-    # The coordinators of the cook's area, and of every diner the cook has a live match with (a
-    # diner may live in a neighbouring area): they look after those matches.
-    from meals.models import Match
-
-    matches = list(
-        Match.objects.filter(cook=cook, status__in=Match.SHARING_STATUSES).select_related("diner").order_by("pk")
-    )
-    area_ids = {match.diner.area_id for match in matches} | {cook.home_area_id}
-    coordinators = coordinators_of(area_ids)
-    for coordinator in coordinators:
-        coordinated = coordinator.coordinated_area_ids
-        queue_templated_email(
-            to=coordinator.email,
-            template="training/email/certificate_expired_coordinator",
-            context={
-                "cook_name": cook.full_name,
-                "expires_at": certificate.expires_at,
-                "diner_names": [match.diner.preferred_name for match in matches if match.diner.area_id in coordinated],
-                "url": absolute_url("training_overview", coordinator.preferred_language),
-            },
-            language=coordinator.preferred_language,
-        )

@@ -4,10 +4,9 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import areas_for_coordinator, coordinator_required
+from casserole.access import cook_required
 from training import selectors, services
 from training.access import (
-    cook_required,
     get_attempt_for_cook,
     get_certificate_for_cook,
     get_current_course,
@@ -116,13 +115,3 @@ def verify(request):
         searched = True
         found = Certificate.objects.select_related("user", "course").filter(code=form.cleaned_data["code"]).first()
     return render(request, "training/verify.html", {"form": form, "found": found, "searched": searched})
-
-
-@coordinator_required
-@never_cache
-@require_GET
-def coordinator_overview(request):
-    page = selectors.coordinator_overview(
-        areas=areas_for_coordinator(request.user), page_number=request.GET.get("page")
-    )
-    return render(request, "training/coordinator.html", {"cooks": page.object_list, "page": page})

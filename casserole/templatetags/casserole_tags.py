@@ -2,6 +2,8 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 
+from casserole.phones import phone_for_display
+
 register = template.Library()
 
 
@@ -40,8 +42,6 @@ def phone(value) -> str:
     """A stored number (E.164) as people dial it at home: "020 7946 0018", "03-1234-5678"."""
     if not value:
         return ""
-    from accounts.cook_forms import phone_for_display
-
     return phone_for_display(value)
 
 

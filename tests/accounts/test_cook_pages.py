@@ -14,9 +14,10 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from accounts import cook_services
-from accounts.cook_services import OnboardingError
-from accounts.models import CookProfile, IdentityCheck, User
+from accounts.onboarding.models import CookProfile, IdentityCheck
+from accounts.onboarding.services import OnboardingError
+from accounts.people.models import User
+from accounts.review import services as cook_services
 from casserole.models import PostcodeCentroid
 from tests.accounts.test_identity_images import jpeg_bytes, noisy_jpeg_bytes, png_bomb, png_bytes
 from tests.conftest import sign_in
@@ -158,7 +159,7 @@ def test_read_only_pages_refuse_post(path, cook_client):
 def test_every_form_needs_the_csrf_token(path, cook, login_as):
     make_profile(cook)
     client = login_as(cook, enforce_csrf_checks=True)
-    with mock.patch("accounts.stripe_identity.stripe_enabled", return_value=True):
+    with mock.patch("accounts.onboarding.stripe_identity.stripe_enabled", return_value=True):
         assert client.post(path, form_data()).status_code == 403
     assert CookProfile.objects.get(user=cook).address_line2 == ""  # make_profile's, not the form's "Flat 2"
     assert not IdentityCheck.objects.exists()
@@ -431,14 +432,14 @@ def test_the_identity_page_offers_a_photo_and_in_person_but_no_stripe_without_ke
 
 def test_without_stripe_keys_starting_an_online_check_is_not_found(cook, cook_client):
     make_profile(cook)
-    with mock.patch("accounts.stripe_identity.start_stripe_check") as start:
+    with mock.patch("accounts.onboarding.stripe_identity.start_stripe_check") as start:
         assert cook_client.post(STRIPE_START).status_code == 404
     start.assert_not_called()
 
 
 def test_with_stripe_the_identity_page_offers_the_online_check_first(cook, cook_client):
     make_profile(cook)
-    with mock.patch("accounts.stripe_identity.stripe_enabled", return_value=True):
+    with mock.patch("accounts.onboarding.stripe_identity.stripe_enabled", return_value=True):
         page = html(cook_client.get(IDENTITY))
     assert f'action="{STRIPE_START}"' in page
     assert page.index("route-stripe") < page.index("route-photo") < page.index("route-in-person")
@@ -485,7 +486,7 @@ def test_a_stripe_check_that_needs_input_says_why_and_offers_another_try(cook, c
         stripe_error_code="document_expired",
         stripe_session_id="vs_1",
     )
-    with mock.patch("accounts.stripe_identity.stripe_enabled", return_value=True):
+    with mock.patch("accounts.onboarding.stripe_identity.stripe_enabled", return_value=True):
         page = html(cook_client.get(IDENTITY))
     assert "Your document has expired." in page
     assert "Try the online check again" in page
@@ -498,8 +499,8 @@ def test_a_stripe_check_that_needs_input_says_why_and_offers_another_try(cook, c
 def test_starting_the_online_check_sends_the_cook_to_stripe(cook, cook_client):
     make_profile(cook)
     with (
-        mock.patch("accounts.stripe_identity.stripe_enabled", return_value=True),
-        mock.patch("accounts.stripe_identity.start_stripe_check", return_value=STRIPE_URL) as start,
+        mock.patch("accounts.onboarding.stripe_identity.stripe_enabled", return_value=True),
+        mock.patch("accounts.onboarding.stripe_identity.start_stripe_check", return_value=STRIPE_URL) as start,
     ):
         response = cook_client.post(STRIPE_START, {"status": "approved"})
     assert response.status_code == 302
@@ -513,9 +514,9 @@ def test_starting_the_online_check_sends_the_cook_to_stripe(cook, cook_client):
 def test_when_stripe_refuses_the_cook_is_sent_back_with_the_reason(cook, cook_client):
     make_profile(cook)
     with (
-        mock.patch("accounts.stripe_identity.stripe_enabled", return_value=True),
+        mock.patch("accounts.onboarding.stripe_identity.stripe_enabled", return_value=True),
         mock.patch(
-            "accounts.stripe_identity.start_stripe_check",
+            "accounts.onboarding.stripe_identity.start_stripe_check",
             side_effect=OnboardingError("The online check isn't available just now."),
         ),
     ):

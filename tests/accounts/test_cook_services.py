@@ -9,9 +9,14 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
-from accounts import cook_services, identity_images
-from accounts.cook_services import ActivationRefused, Blocker, OnboardingError
-from accounts.models import CookProfile, IdentityCheck
+from accounts.onboarding import eligibility as onboarding_eligibility
+from accounts.onboarding import identity_images
+from accounts.onboarding import services as onboarding_services
+from accounts.onboarding.eligibility import Blocker
+from accounts.onboarding.models import CookProfile, IdentityCheck
+from accounts.onboarding.services import OnboardingError
+from accounts.review import services as cook_services
+from accounts.review.services import ActivationRefused
 from casserole.models import AuditEntry, OutboundEmail
 from tests.factories import CoordinatorFactory, UserFactory, add_totp
 from tests.onboarding import approve_identity, cover_e8, jpeg_upload, make_profile, photo_check
@@ -86,7 +91,7 @@ def test_a_postcode_outside_every_area_saves_with_no_area(cook):
     cook.refresh_from_db()
     assert cook.home_area is None
     assert profile.needs_placing
-    assert cook_services.activation_blockers(cook) == [Blocker.AREA, Blocker.IDENTITY, Blocker.CERTIFICATE]
+    assert onboarding_eligibility.activation_blockers(cook) == [Blocker.AREA, Blocker.IDENTITY, Blocker.CERTIFICATE]
 
 
 def test_moving_house_clears_an_old_pin_rather_than_keep_a_wrong_one(cook, coordinator_a):
@@ -157,7 +162,7 @@ def test_a_bad_file_is_refused_with_its_message_and_nothing_is_kept(cook, privat
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     with pytest.raises(OnboardingError) as refused:
-        cook_services.submit_identity_photo(
+        onboarding_services.submit_identity_photo(
             cook=cook, document_type="passport", upload=SimpleUploadedFile("x.jpg", b"%PDF-1.7 not a photo")
         )
     assert str(refused.value)
@@ -177,7 +182,7 @@ def test_approving_deletes_the_photo_and_keeps_only_the_outcome(
     assert check.image_name == "" and check.image_deleted_at is not None
     assert (check.method, check.document_type, check.status) == ("photo", "passport", "approved")
     assert check.decided_by == coordinator_a and check.decided_at is not None
-    assert cook_services.identity_approved(cook)
+    assert onboarding_eligibility.identity_approved(cook)
     assert OutboundEmail.objects.filter(to=cook.email, subject__contains="approved").exists()
 
 
@@ -236,7 +241,7 @@ def test_a_cook_who_is_also_a_coordinator_cannot_approve_their_own_check(cook, a
         cook_services.record_seen_in_person(by=cook, cook=cook, document_type="passport")
     with pytest.raises(OnboardingError):
         cook_services.approve_cook(by=cook, cook=cook)
-    assert not cook_services.identity_approved(cook)
+    assert not onboarding_eligibility.identity_approved(cook)
 
 
 def test_seen_in_person_approves_at_once_and_closes_a_waiting_photo(
@@ -262,16 +267,16 @@ def test_the_daily_purge_deletes_photos_older_than_seven_days_decided_or_not(
     IdentityCheck.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
     recent = photo_check(second_cook)
     with django_capture_on_commit_callbacks(execute=True):
-        assert cook_services.purge_identity_images() == 1
+        assert onboarding_services.purge_identity_images() == 1
     old.refresh_from_db()
     recent.refresh_from_db()
     assert stored_files(private_dir) == [recent.image_name]
     assert old.image_name == "" and old.status == IdentityCheck.Status.CANCELLED and old.reason
     assert OutboundEmail.objects.filter(to=cook.email, subject__contains="send your identity photo again").exists()
     # Six days on, nothing more to do; eight days on, the second goes too.
-    assert cook_services.purge_identity_images(now=timezone.now() + timedelta(days=6)) == 0
+    assert onboarding_services.purge_identity_images(now=timezone.now() + timedelta(days=6)) == 0
     with django_capture_on_commit_callbacks(execute=True):
-        assert cook_services.purge_identity_images(now=timezone.now() + timedelta(days=8)) == 1
+        assert onboarding_services.purge_identity_images(now=timezone.now() + timedelta(days=8)) == 1
     assert stored_files(private_dir) == []
 
 
@@ -292,8 +297,8 @@ def test_a_decision_that_rolls_back_keeps_the_photo_to_look_at(cook, coordinator
 
 def test_the_purge_removes_stray_files_no_check_points_to(private_dir):
     name = identity_images.save_private_image(identity_images.prepare_identity_image(jpeg_upload()).content)
-    assert cook_services.purge_identity_images() == 0  # too new: it may be an upload in progress
-    assert cook_services.purge_identity_images(now=timezone.now() + timedelta(days=8)) == 1
+    assert onboarding_services.purge_identity_images() == 0  # too new: it may be an upload in progress
+    assert onboarding_services.purge_identity_images(now=timezone.now() + timedelta(days=8)) == 1
     assert name not in stored_files(private_dir)
 
 
@@ -308,10 +313,10 @@ def test_the_purge_command_runs(cook, private_dir, capsys):
 
 
 def test_a_cook_with_everything_can_be_approved_and_is_then_active(ready_cook, coordinator_a):
-    assert cook_services.activation_blockers(ready_cook) == []
+    assert onboarding_eligibility.activation_blockers(ready_cook) == []
     profile = cook_services.approve_cook(by=coordinator_a, cook=ready_cook)
     assert profile.status == CookProfile.Status.ACTIVE
-    assert cook_services.is_active_cook(ready_cook)
+    assert onboarding_eligibility.is_active_cook(ready_cook)
     assert AuditEntry.objects.filter(action="cook_approved", actor=coordinator_a).exists()
     assert OutboundEmail.objects.filter(to=ready_cook.email, subject__contains="active cook").exists()
 
@@ -327,7 +332,7 @@ def test_each_missing_condition_blocks_activation_on_its_own(missing, cook, coor
     if missing != Blocker.IDENTITY and missing != Blocker.AREA:
         approve_identity(cook, by=coordinator_a)
     if missing == Blocker.AREA:
-        from accounts.models import IdentityCheck as Check
+        from accounts.onboarding.models import IdentityCheck as Check
 
         Check.objects.create(cook=cook, method="in_person", document_type="passport", status="approved")
     if missing != Blocker.CERTIFICATE:
@@ -335,7 +340,7 @@ def test_each_missing_condition_blocks_activation_on_its_own(missing, cook, coor
     if missing == Blocker.EMAIL:
         EmailAddress.objects.filter(user=cook).update(verified=False)
 
-    assert cook_services.activation_blockers(cook) == [missing]
+    assert onboarding_eligibility.activation_blockers(cook) == [missing]
     if missing in (Blocker.PROFILE, Blocker.AREA):
         # With no profile or no area there is nobody who may approve: refused before the gate.
         with pytest.raises(OnboardingError):
@@ -346,7 +351,7 @@ def test_each_missing_condition_blocks_activation_on_its_own(missing, cook, coor
         assert refused.value.blockers == [missing]
         assert str(missing.label) in str(refused.value)
         assert CookProfile.objects.get(user=cook).status == CookProfile.Status.PENDING
-    assert not cook_services.is_active_cook(cook)
+    assert not onboarding_eligibility.is_active_cook(cook)
 
 
 def test_an_expired_certificate_blocks_activation(cook, coordinator_a, course):
@@ -355,7 +360,7 @@ def test_an_expired_certificate_blocks_activation(cook, coordinator_a, course):
     certify(
         cook, course, issued_at=timezone.now() - timedelta(days=1100), expires_at=timezone.now() - timedelta(days=5)
     )
-    assert cook_services.activation_blockers(cook) == [Blocker.CERTIFICATE]
+    assert onboarding_eligibility.activation_blockers(cook) == [Blocker.CERTIFICATE]
 
 
 def test_an_active_cook_whose_certificate_expires_stops_being_eligible_without_a_status_change(
@@ -367,7 +372,7 @@ def test_an_active_cook_whose_certificate_expires_stops_being_eligible_without_a
     certificate.save()
     assert not has_valid_certificate(ready_cook)
     assert CookProfile.objects.get(user=ready_cook).status == CookProfile.Status.ACTIVE
-    assert not cook_services.is_active_cook(ready_cook)
+    assert not onboarding_eligibility.is_active_cook(ready_cook)
 
 
 def test_only_a_coordinator_of_the_cooks_area_can_approve(ready_cook, coordinator_b, referrer):
@@ -393,7 +398,7 @@ def test_suspend_and_reactivate_need_reasons_and_reactivation_checks_the_gate_ag
         cook_services.suspend_cook(by=coordinator_a, cook=ready_cook, reason=" ")
     profile = cook_services.suspend_cook(by=coordinator_a, cook=ready_cook, reason="A diner raised a concern.")
     assert (profile.status, profile.status_reason) == ("suspended", "A diner raised a concern.")
-    assert not cook_services.is_active_cook(ready_cook)
+    assert not onboarding_eligibility.is_active_cook(ready_cook)
     assert OutboundEmail.objects.filter(to=ready_cook.email, subject__contains="paused").exists()
 
     ready_cook.certificates.update(expires_at=timezone.now() - timedelta(days=1))

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import Invitation
-from accounts.services import hash_token
+from accounts.people.models import Invitation
+from accounts.people.services import hash_token
 from tests.factories import CoordinatorFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts import cook_services
-from accounts.cook_services import Blocker
-from accounts.models import CookProfile, IdentityCheck, User
+from accounts.onboarding import eligibility as cook_services
+from accounts.onboarding.eligibility import Blocker
+from accounts.onboarding.models import CookProfile, IdentityCheck
+from accounts.people.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,8 @@ def test_the_demo_has_cooks_at_every_stage_and_loads_twice_without_changes(
 
 
 def test_the_demo_has_requests_for_meals_in_every_state(settings, django_capture_on_commit_callbacks):
-    from meals.models import Diner, ProxyAccess, Referral
+    from meals.diners.models import Diner, ProxyAccess
+    from meals.referrals.models import Referral
 
     with django_capture_on_commit_callbacks(execute=True):
         load(settings)
@@ -70,7 +72,7 @@ def test_the_demo_has_requests_for_meals_in_every_state(settings, django_capture
 
 
 def test_the_demo_has_an_active_match_and_an_offer_waiting(settings, django_capture_on_commit_callbacks):
-    from meals.models import Match
+    from meals.matching.models import Match
 
     with django_capture_on_commit_callbacks(execute=True):
         load(settings)

@@ -13,8 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageFile
 
-from accounts import identity_images
-from accounts.identity_images import (
+from accounts.onboarding import identity_images
+from accounts.onboarding.identity_images import (
     IdentityImageError,
     PreparedImage,
     delete_private_image,

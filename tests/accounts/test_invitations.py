@@ -7,8 +7,8 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from accounts import services
-from accounts.models import CoordinatorMembership, Invitation, User
+from accounts.people import services
+from accounts.people.models import CoordinatorMembership, Invitation, User
 from casserole.models import AuditEntry
 from tests.conftest import is_signed_in, page_body, sign_in
 from tests.factories import PASSWORD, CoordinatorFactory, add_totp

@@ -12,9 +12,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from accounts import cook_services, identity_images
-from accounts.models import CookProfile, CoordinatorMembership, IdentityCheck
-from accounts.review_selectors import Stage, with_stage
+from accounts.onboarding import eligibility as onboarding_eligibility
+from accounts.onboarding import identity_images
+from accounts.onboarding import services as onboarding_services
+from accounts.onboarding.models import CookProfile, IdentityCheck
+from accounts.people.models import CoordinatorMembership
+from accounts.review import services as cook_services
+from accounts.review.selectors import Stage, with_stage
 from casserole.models import AuditEntry, OutboundEmail
 from tests.conftest import page_body, verified_client
 from tests.factories import UserFactory, add_totp
@@ -64,7 +68,7 @@ def photo_check(cook, *, days_ago: float = 0, document_type=IdentityCheck.Docume
     """A photo check waiting for a coordinator, sent `days_ago` days ago."""
     if not CookProfile.objects.filter(user=cook).exists():
         make_profile(cook)
-    check = cook_services.submit_identity_photo(cook=cook, document_type=document_type, upload=jpeg_upload())
+    check = onboarding_services.submit_identity_photo(cook=cook, document_type=document_type, upload=jpeg_upload())
     if days_ago:
         IdentityCheck.objects.filter(pk=check.pk).update(created_at=timezone.now() - timedelta(days=days_ago))
         check.refresh_from_db()
@@ -238,7 +242,7 @@ def test_photo_is_streamed_as_an_attachment_and_every_view_is_audited(login_as, 
 
 def test_photo_of_a_purged_check_is_gone(login_as, coordinator_a, cook):
     check = photo_check(cook)
-    cook_services.purge_identity_images(now=timezone.now() + timedelta(days=30))
+    onboarding_services.purge_identity_images(now=timezone.now() + timedelta(days=30))
     client = login_as(coordinator_a)
 
     assert client.get(f"/en/coordinator/cooks/{cook.pk}/identity/{check.pk}/photo/").status_code == 404
@@ -346,7 +350,7 @@ def test_a_cook_who_is_also_a_coordinator_cannot_approve_themselves(area_a, cook
     # Even with everything else done (by another coordinator), they cannot make themselves active.
     cook_services.decide_identity_check(by=coordinator_a, check=check, approve=True)
     certify(cook, course)
-    assert cook_services.activation_blockers(cook) == []
+    assert onboarding_eligibility.activation_blockers(cook) == []
     response = client.post(f"/en/coordinator/cooks/{cook.pk}/approve/")
     assert "You can only approve cooks in your own areas." in follow_messages(client, response)
     assert CookProfile.objects.get(user=cook).status == CookProfile.Status.PENDING
@@ -590,7 +594,7 @@ def test_approving_a_ready_cook_makes_them_active(login_as, coordinator_a, cook,
     assert "Cathy Cook is now an active cook." in follow_messages(client, response)
     profile = CookProfile.objects.get(user=cook)
     assert profile.status == CookProfile.Status.ACTIVE and profile.status_changed_by == coordinator_a
-    assert cook_services.is_active_cook(cook)
+    assert onboarding_eligibility.is_active_cook(cook)
 
 
 @pytest.mark.parametrize(
@@ -771,7 +775,7 @@ def test_stage_annotation_agrees_with_the_activation_gate(area_a, coordinator_a,
     }
     for stage, cook in by_stage.items():
         assert staged[cook.pk] == stage
-        blockers = cook_services.activation_blockers(cook)
+        blockers = onboarding_eligibility.activation_blockers(cook)
         if stage == Stage.READY:
             assert blockers == []
         elif stage in (

@@ -7,8 +7,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.test import Client
 
-from accounts import services
-from accounts.models import User
+from accounts.people import services
+from accounts.people.models import User
 from casserole.models import AuditEntry, OutboundEmail
 from tests.conftest import is_signed_in, sign_in
 from tests.factories import PASSWORD

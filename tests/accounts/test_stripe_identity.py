@@ -14,10 +14,10 @@ import stripe
 from django.db import connection, connections
 from django.test import Client
 
-from accounts import stripe_identity
-from accounts.cook_services import OnboardingError, open_identity_check
-from accounts.models import IdentityCheck, StripeEvent
-from accounts.stripe_identity import InvalidWebhook, WebhookResult, handle_webhook, start_stripe_check
+from accounts.onboarding import stripe_identity
+from accounts.onboarding.models import IdentityCheck, StripeEvent
+from accounts.onboarding.services import OnboardingError, open_identity_check
+from accounts.onboarding.stripe_identity import InvalidWebhook, WebhookResult, handle_webhook, start_stripe_check
 from casserole.models import AuditEntry, OutboundEmail
 from tests import stripe_fake as fake
 from tests.onboarding import approve_identity, cover_e8, make_profile, photo_check

@@ -14,10 +14,13 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from accounts import cook_services
-from accounts.models import Area, CookProfile, IdentityCheck, User
-from accounts.services import can_manage_area
-from accounts.stripe_identity import stripe_error_message
+from accounts.onboarding import eligibility as onboarding_eligibility
+from accounts.onboarding import services as cook_services
+from accounts.onboarding.models import CookProfile, IdentityCheck
+from accounts.onboarding.stripe_identity import stripe_error_message
+from accounts.people.models import Area, User
+from accounts.people.services import can_manage_area
+from accounts.review import services as review_services
 from casserole.models import PostcodeCentroid
 from tests.browser.checks import audit, error_summary_problems
 from tests.browser.conftest import url_path
@@ -333,7 +336,7 @@ def test_a_cook_fills_in_the_profile_sends_a_photo_and_is_approved(
         lang, "You have done every step: you are an active Casserole cook."
     )
     assert _step_status(page, "approval") == t(lang, "Completed")
-    assert cook_services.is_active_cook(cook)
+    assert onboarding_eligibility.is_active_cook(cook)
     audit(page, lang=lang, console=console)
 
 
@@ -504,7 +507,7 @@ def test_a_cook_off_the_map_is_placed_then_suspended_and_reactivated_with_reason
     cook = _profiled_cook(world)
     approve_identity(cook, by=world.coordinator)
     certify(cook, load_course(version="v1"))
-    cook_services.approve_cook(by=world.coordinator, cook=cook)
+    review_services.approve_cook(by=world.coordinator, cook=cook)
 
     # The cook moves to a postcode the map does not know: saved, and told so plainly.
     page, console = open_page(lang=lang, width=cook_width, user=cook)
@@ -595,5 +598,5 @@ def test_a_cook_off_the_map_is_placed_then_suspended_and_reactivated_with_reason
         lang, "You have done every step: you are an active Casserole cook."
     )
     assert page.locator("#suspended-reason").count() == 0
-    assert cook_services.is_active_cook(cook)
+    assert onboarding_eligibility.is_active_cook(cook)
     audit(page, lang=lang, console=console)

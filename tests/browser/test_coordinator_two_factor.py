@@ -12,7 +12,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.services import invite_coordinator
+from accounts.people.services import invite_coordinator
 from tests.browser.checks import audit, error_summary_problems
 from tests.browser.conftest import url_path
 from tests.factories import PASSWORD, CoordinatorFactory, totp_code
@@ -117,7 +117,7 @@ def test_invited_coordinator_accepts_and_sets_up_two_factor_in_japanese(live_ser
     page.fill("#id_password", PASSWORD)
     _submit(page, "#id_password")
 
-    from accounts.models import User
+    from accounts.people.models import User
 
     user = User.objects.get(email="kenji@example.jp")
     assert user.is_coordinator and user.name_reading == "サトウ ケンジ"

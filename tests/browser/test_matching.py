@@ -16,11 +16,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone, translation
 
-from accounts.cook_services import Blocker
-from accounts.models import User
+from accounts.onboarding.eligibility import Blocker
+from accounts.people.models import User
 from casserole.models import PostcodeCentroid
-from meals import matching, services
-from meals.models import Diner, Match, MatchChangeRequest
+from meals.diners import services
+from meals.diners.models import Diner
+from meals.matching import services as matching
+from meals.matching.models import Match, MatchChangeRequest
+from meals.referrals import services as referrals_services
 from tests.browser.checks import audit, error_summary_problems
 from tests.browser.conftest import url_path
 from tests.factories import UserFactory
@@ -233,7 +236,7 @@ def _world(request, lang: str) -> World:
 def _diner(world: World) -> Diner:
     """An accepted diner, referred by the world's referrer (who may act for them), pinned by hand."""
     referral = submit(by=world.referrer, **world.diner_data["answers"])
-    services.accept_referral(
+    referrals_services.accept_referral(
         by=world.coordinator, referral=referral, scopes={"can_view_schedule": True, "can_edit_details": True}
     )
     latitude, longitude, neighbourhood = world.diner_data["place"]

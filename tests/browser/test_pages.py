@@ -20,7 +20,7 @@ EVERYONE = (ANONYMOUS, COOK, COORDINATOR)
 
 def _invitation_path(request) -> str:
     """A real, open invitation: made by the service, token taken from the email it sends."""
-    from accounts.services import invite_coordinator
+    from accounts.people.services import invite_coordinator
 
     coordinator = request.getfixturevalue("coordinator_a")
     area = request.getfixturevalue("area_a")
@@ -234,7 +234,7 @@ def _diner_page(template: str, *, decide: str = "accept", **changes) -> Callable
     referrer may see the schedule and update the details) or declined."""
 
     def resolve(request) -> str:
-        from meals import services
+        from meals.referrals import services
 
         coordinator = request.getfixturevalue("coordinator_a")
         referral = _referral(request, **changes)

@@ -16,11 +16,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from accounts.cook_forms import phone_for_display
-from accounts.models import User
+from accounts.people.models import User
 from casserole.models import PostcodeCentroid
-from meals import services
-from meals.models import AreaWaitlistEntry, ProxyAccess, Referral
+from casserole.phones import phone_for_display
+from meals.diners.models import ProxyAccess
+from meals.referrals import services
+from meals.referrals.models import AreaWaitlistEntry, Referral
 from tests.browser.checks import audit, error_summary_problems
 from tests.browser.conftest import url_path
 from tests.factories import UserFactory

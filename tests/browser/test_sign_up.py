@@ -4,7 +4,7 @@ every page on the way audited (axe + the extra checks)."""
 import pytest
 from django.core import mail
 
-from accounts.models import User
+from accounts.people.models import User
 from tests.browser.checks import audit, error_summary_problems
 from tests.browser.conftest import last_email_to, link_in, url_path
 from tests.factories import PASSWORD

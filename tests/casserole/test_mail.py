@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 
-from accounts.models import User
+from accounts.people.models import User
 from casserole.mail import queue_email
 from casserole.models import OutboundEmail
 from casserole.tasks import deliver_email

@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
-from meals import services
-from meals.models import Allergen, Diner, Referral
+from meals.diners.models import Allergen, Diner
+from meals.referrals import services
+from meals.referrals.models import Referral
 from tests.onboarding import cover_e8
 
 ANSWERS = {
@@ -75,7 +76,7 @@ def today() -> date:
 
 def make_active_cook(user, *, coordinator, course, **profile):
     """A cook through every step of the gate and approved: profile in E8 (area A must cover it)."""
-    from accounts import cook_services
+    from accounts.review import services as cook_services
     from tests.onboarding import approve_identity, make_profile
     from tests.training.conftest import certify
 

@@ -4,8 +4,9 @@ request, on PostgreSQL (SQLite serialises writers and would hide the race)."""
 import pytest
 from django.db import connection
 
-from meals import services
-from meals.models import Diner, Referral
+from meals.diners.models import Diner
+from meals.referrals import services
+from meals.referrals.models import Referral
 from tests.factories import AreaFactory, UserFactory
 from tests.meals.conftest import ANSWERS
 from tests.onboarding import cover_e8
@@ -31,9 +32,10 @@ def test_five_sends_of_one_request_at_once_make_one_request():
 
 
 def test_thirty_cooks_offering_for_one_diner_at_once_make_exactly_one_offer():
-    from meals import matching, services
-    from meals.matching import AlreadyTaken
-    from meals.models import Match
+    from meals.matching import services as matching
+    from meals.matching.models import Match
+    from meals.matching.services import AlreadyTaken
+    from meals.referrals import services
     from tests.factories import CoordinatorFactory, add_totp
     from tests.meals.conftest import make_active_cook
     from training.services import load_course

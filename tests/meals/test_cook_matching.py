@@ -7,10 +7,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts import cook_services
+from accounts.review import services as cook_services
 from casserole.models import AuditEntry
-from meals import matching, services
-from meals.models import Diner, Match, MatchChangeRequest
+from meals.diners import services
+from meals.diners.models import Diner
+from meals.matching import services as matching
+from meals.matching.models import Match, MatchChangeRequest
+from meals.referrals import services as referrals_services
 from tests.conftest import page_body
 from tests.meals.conftest import make_active_cook, submit
 from tests.onboarding import make_profile
@@ -47,7 +50,7 @@ def assert_private_absent(html: str) -> None:
 def accepted_diner(referrer, coordinator, *, place=None, **changes) -> Diner:
     """Another accepted diner in area A; `place` = (latitude, longitude) pins them by hand."""
     referral = submit(by=referrer, **changes)
-    services.accept_referral(by=coordinator, referral=referral, scopes={"can_view_schedule": True})
+    referrals_services.accept_referral(by=coordinator, referral=referral, scopes={"can_view_schedule": True})
     diner = Diner.objects.get(pk=referral.diner_id)
     if place is not None:
         diner = services.place_diner(
@@ -172,7 +175,7 @@ def test_people_who_are_not_cooks_are_refused(login_as, referrer, coordinator_a)
 #  1. the session  2. the user  3.–4. django-otp's middleware: the user's TOTP and static devices
 #  5. is_active_cook: an active profile exists  6. …and a valid certificate
 #  7. the cook's profile (where they live)  8. the cook's area (the unit; the "Need help?" block reuses it)
-#  9. the nearby search (meals.nearby.nearby_diners: one bounding-box query; distances in Python)
+#  9. the nearby search (meals.matching.nearby.nearby_diners: one bounding-box query; distances in Python)
 NEARBY_QUERIES = 9
 
 

@@ -11,8 +11,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from casserole.models import AuditEntry, OutboundEmail
-from meals import access, services
-from meals.models import Diner, ProxyAccess, Referral
+from meals.diners import access
+from meals.diners import services as diners_services
+from meals.diners.models import Diner, ProxyAccess
+from meals.referrals import services
+from meals.referrals.models import Referral
 from tests.conftest import page_body
 from tests.factories import UserFactory
 from tests.meals.conftest import submit
@@ -51,7 +54,7 @@ DINER_LIST_QUERIES = 8
 
 # A diner's record, whatever the number of requests, proxies and audit entries:
 #  1-4. session, user, authenticator, coordinated areas (as above)
-#  5. the diner with their area (meals.access)
+#  5. the diner with their area (meals.diners.access)
 #  6. the audit entry for this visit (an INSERT)
 #  7. their requests with who asked, who decided and who recorded them
 #  8. the people acting for them, with who allowed and who revoked it
@@ -338,7 +341,7 @@ def test_diner_record_query_count_is_constant(login_as, coordinator_a, accepted,
     diner = accepted.diner
     for n in range(1, count):
         other = UserFactory(email=f"helper{n}@example.org", is_referrer=True)
-        services.grant_proxy(by=coordinator_a, diner=diner, referrer=other, scopes={"can_view_schedule": True})
+        diners_services.grant_proxy(by=coordinator_a, diner=diner, referrer=other, scopes={"can_view_schedule": True})
         Referral.objects.create(
             diner=diner, referrer=other, relationship="friend", submission_key=uuid.uuid4(), created_by=other
         )

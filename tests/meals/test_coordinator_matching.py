@@ -10,9 +10,11 @@ import pytest
 from django.utils import timezone
 
 from casserole.models import AuditEntry, OutboundEmail
-from meals import matching, services
-from meals.match_coordinator_forms import parse_time
-from meals.models import Match, MatchChangeRequest
+from meals.diners import services
+from meals.matching import services as matching
+from meals.matching.forms import parse_time
+from meals.matching.models import Match, MatchChangeRequest
+from meals.referrals import services as referrals_services
 from tests.conftest import page_body
 from tests.factories import UserFactory
 from tests.meals.conftest import make_active_cook, submit
@@ -23,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def another_diner(referrer, coordinator, **changes):
     """One more accepted diner in area A (E8), unmatched."""
     referral = submit(by=referrer, **changes)
-    services.accept_referral(by=coordinator, referral=referral, scopes={"can_view_schedule": True})
+    referrals_services.accept_referral(by=coordinator, referral=referral, scopes={"can_view_schedule": True})
     return referral.diner
 
 
@@ -208,13 +210,13 @@ def test_match_page_shows_an_open_change_request_with_who_asked_and_why(coordina
 
 # The match page, whatever the cook's other matches and the length of the history:
 #  1-4. session, user, authenticator, coordinated areas (as above)
-#  5. the match with its diner, area, cook and who decided (meals.access)
+#  5. the match with its diner, area, cook and who decided (meals.diners.access)
 #  6. the cook's identity checks
 #  7. the cook's latest certificate
 #  8. the cook's other live matches with their diners
 #  9. an open request to pause or end, with who asked
 # 10. the match's history with who did each thing
-# 11-12. is the cook active: their profile's status, a valid certificate (accounts.cook_services)
+# 11-12. is the cook active: their profile's status, a valid certificate (accounts.onboarding.eligibility)
 # 13. the area for the "Need help?" block
 MATCH_PAGE_QUERIES = 13
 
@@ -277,7 +279,7 @@ def test_a_coordinator_cannot_approve_their_own_offer_on_the_page(login_as, offe
     # A coordinator who also cooks: the page hides the decision (the cook pages are another helper's).
     active_cook.is_coordinator = True
     active_cook.save(update_fields=["is_coordinator"])
-    from accounts.models import CoordinatorMembership
+    from accounts.people.models import CoordinatorMembership
     from tests.factories import add_totp
 
     CoordinatorMembership.objects.create(user=active_cook, area=coordinator_a.coordinator_memberships.get().area)
@@ -556,7 +558,7 @@ def test_home_links_to_the_offers_queue_with_the_number_waiting(coordinator, off
 
 def test_the_date_helper_is_not_confused_by_the_field_name():
     # The introduction form's date field is "date": its boxes are date_day, date_month, date_year.
-    from meals.match_coordinator_forms import IntroductionForm
+    from meals.matching.forms import IntroductionForm
 
     form = IntroductionForm(introduction_data(year=next_year()), time_zone="Europe/London")
     assert form.is_valid(), form.errors

@@ -7,10 +7,11 @@ import pytest
 from django.utils import timezone
 
 from casserole.models import AuditEntry, OutboundEmail
-from meals import matching
-from meals.matching import AlreadyTaken, MatchError
-from meals.models import Diner, Match, MatchChangeRequest
-from meals.nearby import bounding_box, nearby_diners
+from meals.diners.models import Diner
+from meals.matching import services as matching
+from meals.matching.models import Match, MatchChangeRequest
+from meals.matching.nearby import bounding_box, nearby_diners
+from meals.matching.services import AlreadyTaken, MatchError
 from tests.factories import UserFactory
 from tests.meals.conftest import make_active_cook, submit
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def far_diner(referrer, coordinator, **changes):
     """An accepted diner in E9, placed here about 3.8 km from E8's centre (beyond 1.5 miles, within 5)."""
     from casserole.models import PostcodeCentroid
-    from meals import services
+    from meals.referrals import services as referrals_services
 
     PostcodeCentroid.objects.update_or_create(
         country="GB",
@@ -28,7 +29,7 @@ def far_diner(referrer, coordinator, **changes):
         defaults={"latitude": "51.560000", "longitude": "-0.010000", "place_name": "Homerton"},
     )
     referral = submit(by=referrer, postcode="E9 6AS", full_name="Harold Far", preferred_name="Harry", **changes)
-    services.accept_referral(by=coordinator, referral=referral, scopes={})
+    referrals_services.accept_referral(by=coordinator, referral=referral, scopes={})
     return referral.diner
 
 
@@ -57,9 +58,9 @@ def test_diners_not_accepted_or_already_matched_are_not_found(
     active_cook, referral, second_cook, coordinator_a, course
 ):
     assert nearby_diners(active_cook.cook_profile) == []  # submitted, not accepted yet
-    from meals import services
+    from meals.referrals import services as referrals_services
 
-    services.accept_referral(by=coordinator_a, referral=referral, scopes={})
+    referrals_services.accept_referral(by=coordinator_a, referral=referral, scopes={})
     make_active_cook(second_cook, coordinator=coordinator_a, course=course)
     matching.offer_to_cook(cook=second_cook, diner=referral.diner)
     assert nearby_diners(active_cook.cook_profile) == []
@@ -171,7 +172,7 @@ def test_a_coordinator_can_add_a_second_cook(active_cook, diner, coordinator_a, 
 
 
 def test_a_paused_diner_cannot_be_offered_for(active_cook, diner, coordinator_a):
-    from meals import services
+    from meals.diners import services
 
     services.change_diner_status(by=coordinator_a, diner=diner, action="pause", reason="In hospital")
     assert nearby_diners(active_cook.cook_profile) == []

@@ -1,5 +1,5 @@
 """The nearby search at scale: the page's query count does not grow with the number of diners in reach,
-and the database's shortcut (a flat-earth sort and a limit, meals.nearby) finds exactly the diners a
+and the database's shortcut (a flat-earth sort and a limit, meals.matching.nearby) finds exactly the diners a
 plain great-circle search over every row would. Timings are bench/nearby.py's job (`make bench`)."""
 
 import math
@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 
 from casserole.geocoding import EARTH_RADIUS_KM, distance_km
-from meals.models import Diner, Match
-from meals.nearby import NEARBY_LIMIT, bounding_box, nearby_diners
+from meals.diners.models import Diner
+from meals.matching.models import Match
+from meals.matching.nearby import NEARBY_LIMIT, bounding_box, nearby_diners
 from tests.meals.test_cook_matching import E8, NEARBY_QUERIES
 
 pytestmark = pytest.mark.django_db

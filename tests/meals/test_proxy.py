@@ -7,8 +7,9 @@ scopes "see the meal schedule" and "update their details and needs"."""
 import pytest
 
 from casserole.models import AuditEntry
-from meals import services
-from meals.models import Diner, ProxyAccess
+from meals.diners import services
+from meals.diners.models import Diner, ProxyAccess
+from meals.referrals import services as referrals_services
 from tests.conftest import page_body, verified_client
 from tests.factories import UserFactory
 from tests.meals.conftest import submit
@@ -68,7 +69,9 @@ def test_another_referrer_sees_none_of_them(login_as, other_referrer, accepted):
 
 
 def test_a_request_needing_more_information_links_to_answer_it(login_as, referrer, referral, coordinator_a):
-    services.ask_for_more_information(by=coordinator_a, referral=referral, message="Which floor is the flat on?")
+    referrals_services.ask_for_more_information(
+        by=coordinator_a, referral=referral, message="Which floor is the flat on?"
+    )
 
     html = login_as(referrer).get("/en/diners/").content.decode()
 
@@ -78,7 +81,7 @@ def test_a_request_needing_more_information_links_to_answer_it(login_as, referre
 
 
 def test_a_declined_request_shows_as_declined(login_as, referrer, referral, coordinator_a):
-    services.decline_referral(by=coordinator_a, referral=referral, reason="Already has meals on wheels")
+    referrals_services.decline_referral(by=coordinator_a, referral=referral, reason="Already has meals on wheels")
 
     html = login_as(referrer).get("/en/diners/").content.decode()
 
@@ -110,7 +113,7 @@ def referred_and_accepted(referrer, coordinator, count: int) -> None:
     for n in range(count):
         referral = submit(by=referrer, preferred_name=f"Diner {n:02d}", full_name=f"Diner Number {n:02d}")
         if n % 2 == 0:
-            services.accept_referral(by=coordinator, referral=referral, scopes={"can_view_schedule": True})
+            referrals_services.accept_referral(by=coordinator, referral=referral, scopes={"can_view_schedule": True})
 
 
 @pytest.mark.parametrize("count", [1, 20])

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone, translation
 
-from meals.forms import SECTIONS, ConsentForm, DietForm, RelationshipForm, SectionForm, WaitlistForm
-from meals.models import JP_ALLERGENS, UK_ALLERGENS, Diner
-from meals.services import DINER_FIELDS
+from meals.diners.models import JP_ALLERGENS, UK_ALLERGENS, Diner
+from meals.diners.services import DINER_FIELDS
+from meals.referrals.forms import SECTIONS, ConsentForm, DietForm, RelationshipForm, SectionForm, WaitlistForm
 from tests.meals.conftest import ANSWERS
 
 DINER_SECTIONS = ("name", "address", "phone", "access", "diet", "texture", "likes", "days", "emergency")

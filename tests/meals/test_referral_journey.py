@@ -8,10 +8,11 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from accounts.models import User
+from accounts.people.models import User
 from casserole.models import AuditEntry, OutboundEmail
-from meals import services
-from meals.models import AreaWaitlistEntry, Diner, Referral, ReferralDraft
+from meals.diners.models import Diner
+from meals.referrals import services
+from meals.referrals.models import AreaWaitlistEntry, Referral, ReferralDraft
 from tests.conftest import is_signed_in, sign_in
 from tests.factories import PASSWORD, UserFactory
 from tests.meals.conftest import ANSWERS

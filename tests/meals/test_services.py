@@ -5,10 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from casserole.models import AuditEntry, OutboundEmail
-from meals import services
-from meals.access import get_diner_for_coordinator, get_proxy_for_referrer
-from meals.models import Diner, ProxyAccess, Referral, ReferralDraft
-from meals.services import NotInAreaError, ReferralError
+from meals.diners import services as diners_services
+from meals.diners.access import get_diner_for_coordinator, get_proxy_for_referrer
+from meals.diners.models import Diner, ProxyAccess
+from meals.diners.services import ReferralError
+from meals.referrals import services
+from meals.referrals.models import Referral, ReferralDraft
+from meals.referrals.services import NotInAreaError
 from tests.meals.conftest import ANSWERS, submit
 
 pytestmark = pytest.mark.django_db
@@ -102,13 +105,13 @@ def test_only_the_referrer_may_answer_their_request(referral, coordinator_a, sec
 
 def test_revoking_works_on_the_next_request(accepted, coordinator_a, referrer):
     access = ProxyAccess.objects.get(referrer=referrer)
-    services.revoke_proxy(by=coordinator_a, access=access)
+    diners_services.revoke_proxy(by=coordinator_a, access=access)
     with pytest.raises(Http404):
         get_proxy_for_referrer(referrer, accepted.diner_id)
 
 
 def test_updating_a_diner_audits_field_names_not_values(accepted, coordinator_a):
-    diner = services.update_diner(
+    diner = diners_services.update_diner(
         by=coordinator_a, diner=accepted.diner, values={"allergy_notes": "Strawberries"}, channel="phone"
     )
     assert diner.allergy_notes == "Strawberries"
@@ -118,18 +121,18 @@ def test_updating_a_diner_audits_field_names_not_values(accepted, coordinator_a)
 
 def test_a_new_address_outside_the_area_is_refused(accepted, coordinator_a):
     with pytest.raises(ReferralError, match="outside"):
-        services.update_diner(by=coordinator_a, diner=accepted.diner, values={"postcode": "M1 1AE"})
+        diners_services.update_diner(by=coordinator_a, diner=accepted.diner, values={"postcode": "M1 1AE"})
 
 
 def test_status_changes_need_a_reason_and_closing_keeps_the_record(accepted, coordinator_a):
     diner = accepted.diner
     with pytest.raises(ReferralError):
-        services.change_diner_status(by=coordinator_a, diner=diner, action="pause", reason="")
-    services.change_diner_status(by=coordinator_a, diner=diner, action="pause", reason="In hospital")
+        diners_services.change_diner_status(by=coordinator_a, diner=diner, action="pause", reason="")
+    diners_services.change_diner_status(by=coordinator_a, diner=diner, action="pause", reason="In hospital")
     with pytest.raises(ReferralError):
-        services.change_diner_status(by=coordinator_a, diner=diner, action="pause", reason="Again")
-    services.change_diner_status(by=coordinator_a, diner=diner, action="resume", reason="Home again")
-    services.change_diner_status(by=coordinator_a, diner=diner, action="close", reason="Moved to a care home")
+        diners_services.change_diner_status(by=coordinator_a, diner=diner, action="pause", reason="Again")
+    diners_services.change_diner_status(by=coordinator_a, diner=diner, action="resume", reason="Home again")
+    diners_services.change_diner_status(by=coordinator_a, diner=diner, action="close", reason="Moved to a care home")
     assert get_diner_for_coordinator(coordinator_a, diner.pk).status == "closed"
     assert list(
         AuditEntry.objects.filter(action__startswith="diner_").order_by("pk").values_list("action", flat=True)
@@ -141,7 +144,7 @@ def test_status_changes_need_a_reason_and_closing_keeps_the_record(accepted, coo
 
 
 def test_consent_recorded_by_phone(accepted, coordinator_a):
-    diner = services.record_consent(
+    diner = diners_services.record_consent(
         by=coordinator_a, diner=accepted.diner, values={"consent_method": "phone", "share_with_cook": ["address"]}
     )
     assert (diner.consent_method, diner.consent_recorded_by) == ("phone", coordinator_a)

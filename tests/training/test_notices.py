@@ -8,13 +8,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.models import CoordinatorMembership
+from accounts.people.models import CoordinatorMembership
 from casserole.models import OutboundEmail
+from meals.matching.services import send_certificate_notices
 from tests.factories import CoordinatorFactory, UserFactory
 from tests.training.conftest import certify
 from training.models import CertificateNotice
 from training.selectors import has_valid_certificate
-from training.services import send_certificate_notices
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +192,8 @@ def test_on_expiry_the_coordinators_of_the_cooks_live_matches_are_told_with_the_
 ):
     from datetime import date
 
-    from meals.models import Diner, Match
+    from meals.diners.models import Diner
+    from meals.matching.models import Match
 
     def diner(name, area):
         return Diner.objects.create(

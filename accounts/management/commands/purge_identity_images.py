@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.cook_services import purge_identity_images
+from accounts.onboarding.services import purge_identity_images
 
 
 class Command(BaseCommand):

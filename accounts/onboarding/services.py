@@ -1,0 +1,293 @@
+"""Writes for cook onboarding: the profile and location, identity checks, and the activation gate.
+
+Split from accounts/services.py (accounts, coordinators, two-factor) by topic; the Stripe route is in
+accounts/stripe_identity.py. Every write here is audited and tells the cook by email (a background
+task, queued when the transaction commits).
+
+The activation gate lives in `activation_blockers`: `approve_cook` and `reactivate_cook` refuse while
+it names anything, and nothing else sets a cook's status to active.
+"""
+
+import logging
+import os
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.onboarding import identity_images
+from accounts.onboarding.models import CookProfile, IdentityCheck
+from accounts.people.models import Area, User
+from accounts.people.selectors import area_for_postcode, coordinators_of
+from casserole import audit, geocoding
+from casserole.mail import absolute_url, queue_templated_email
+
+logger = logging.getLogger(__name__)
+
+
+class OnboardingError(Exception):
+    """A refusal the person can act on; the message is shown to them."""
+
+
+def _address_for_geocoder(*, address_line1: str, address_line2: str, town: str, country: str) -> str:
+    # GSI wants the address as written in Japan: largest part first, no separators.
+    if country == Area.Country.JP:
+        return "".join(part for part in (town, address_line1, address_line2) if part)
+    return ", ".join(part for part in (address_line1, address_line2, town) if part)
+
+
+def default_distance_unit(country: str) -> str:
+    """Miles in the UK, kilometres in Japan: what a cook there thinks in."""
+    return Area.DistanceUnit.MILES if country == Area.Country.GB else Area.DistanceUnit.KM
+
+
+def save_cook_profile(
+    *,
+    cook: User,
+    full_name: str,
+    name_reading: str,
+    phone: str,
+    country: str,
+    address_line1: str,
+    address_line2: str,
+    town: str,
+    postcode: str,
+    travel_distance: Decimal,
+    travel_unit: str | None = None,
+    frequency: str,
+    cooking_likes: str,
+    note_for_diners: str,
+    request=None,
+) -> CookProfile:
+    """Create or update a cook's profile. The postcode decides the area (and so which coordinators
+    look after them and whether distances are in km or miles); the geocoder places them, and when it
+    cannot the profile still saves and the cook "needs placing" until a coordinator sets a pin.
+    `postcode` and `phone` arrive in canonical form (the form normalised them)."""
+    if not cook.is_cook:
+        raise OnboardingError(_("Only cooks have a cook profile."))
+    existing = CookProfile.objects.filter(user=cook).first()
+    address = _address_for_geocoder(
+        address_line1=address_line1, address_line2=address_line2, town=town, country=country
+    )
+    moved = existing is None or (
+        existing.country,
+        existing.postcode,
+        existing.address_line1,
+        existing.address_line2,
+        existing.town,
+    ) != (
+        country,
+        postcode,
+        address_line1,
+        address_line2,
+        town,
+    )
+    # Geocode outside the transaction: an online geocoder may take seconds, and SQLite's write lock
+    # must not wait on the network.
+    located = (
+        geocoding.geocode(country=country, postcode=postcode, address=address)
+        if moved or existing.needs_placing
+        else None
+    )
+    area = area_for_postcode(country=country, postcode=postcode)
+    # Stored in the unit the cook was shown (miles in the UK, km in Japan); travel_km converts.
+    unit = travel_unit or default_distance_unit(country)
+
+    with transaction.atomic():
+        profile = CookProfile.objects.select_for_update().filter(user=cook).first() or CookProfile(user=cook)
+        created = profile.pk is None
+        profile.country, profile.postcode = country, postcode
+        profile.address_line1, profile.address_line2, profile.town = address_line1, address_line2, town
+        profile.travel_distance, profile.travel_unit = travel_distance, unit
+        profile.frequency, profile.cooking_likes, profile.note_for_diners = frequency, cooking_likes, note_for_diners
+        if located is not None:
+            profile.latitude, profile.longitude = located.latitude, located.longitude
+            profile.neighbourhood, profile.location_source = located.neighbourhood[:100], located.source
+        elif moved:
+            # A stale pin would put the cook in the wrong place: better "needs placing".
+            profile.latitude = profile.longitude = None
+            profile.neighbourhood, profile.location_source = "", ""
+        profile.completed_at = profile.completed_at or timezone.now()
+        profile.save()
+        cook.full_name, cook.name_reading, cook.phone = full_name, name_reading, phone
+        cook.home_area = area
+        cook.save(update_fields=["full_name", "name_reading", "phone", "home_area"])
+        audit.record(
+            action="cook_profile_created" if created else "cook_profile_updated",
+            actor=cook,
+            obj=profile,
+            area=area,
+            request=request,
+            # Never the address or coordinates: only whether the cook could be placed.
+            detail={"placed": not profile.needs_placing, "source": profile.location_source},
+        )
+    return profile
+
+
+def open_identity_check(cook: User) -> IdentityCheck | None:
+    return IdentityCheck.objects.filter(cook=cook, status__in=IdentityCheck.OPEN_STATUSES).first()
+
+
+def require_profile(cook: User) -> CookProfile:
+    profile = CookProfile.objects.filter(user=cook).first()
+    if profile is None:
+        raise OnboardingError(_("Fill in your profile first: the coordinator compares your document with it."))
+    return profile
+
+
+def submit_identity_photo(*, cook: User, document_type: str, upload, request=None) -> IdentityCheck:
+    """A cook sends a photo of their document for a coordinator of their area to compare with the
+    profile. The photo is validated and re-encoded (accounts.onboarding.identity_images) before anything is
+    stored; it lives in private storage until the decision or the purge."""
+    if not cook.is_cook:
+        raise OnboardingError(_("Only cooks send identity documents."))
+    require_profile(cook)
+    if document_type not in IdentityCheck.DocumentType.values:
+        raise OnboardingError(_("Select the type of document"))
+    if not may_send_photo(cook):
+        raise OnboardingError(_("You already have an identity check in progress. Wait for it to finish."))
+    if IdentityCheck.objects.filter(cook=cook, status=IdentityCheck.Status.APPROVED).exists():
+        raise OnboardingError(_("Your identity has already been approved."))
+    try:
+        prepared = identity_images.prepare_identity_image(upload)
+    except identity_images.IdentityImageError as error:
+        raise OnboardingError(str(error.message)) from error
+    name = identity_images.save_private_image(prepared.content)
+    try:
+        with transaction.atomic():
+            _replace_stalled_stripe_check(cook, request=request)
+            check = IdentityCheck.objects.create(
+                cook=cook, method=IdentityCheck.Method.PHOTO, document_type=document_type, image_name=name
+            )
+            audit.record(
+                action="identity_photo_submitted",
+                actor=cook,
+                obj=check,
+                area=cook.home_area,
+                request=request,
+                detail={"document_type": document_type},
+            )
+            _tell_coordinators_a_check_is_waiting(check)
+    except IntegrityError as error:
+        # Another upload won the race for the one open check: keep nothing of this one.
+        identity_images.delete_private_image(name)
+        raise OnboardingError(_("You already have an identity check in progress. Wait for it to finish.")) from error
+    except BaseException:
+        identity_images.delete_private_image(name)
+        raise
+    return check
+
+
+def may_send_photo(cook: User) -> bool:
+    """A photo may be sent when no check is open, or when the open one is an online check that Stripe
+    could not finish (it needs another try): the cook may choose a photo instead."""
+    check = open_identity_check(cook)
+    return check is None or (
+        check.method == IdentityCheck.Method.STRIPE and check.status == IdentityCheck.Status.NEEDS_INPUT
+    )
+
+
+def _replace_stalled_stripe_check(cook: User, *, request=None) -> None:
+    for check in IdentityCheck.objects.select_for_update().filter(
+        cook=cook, method=IdentityCheck.Method.STRIPE, status=IdentityCheck.Status.NEEDS_INPUT
+    ):
+        check.status = IdentityCheck.Status.CANCELLED
+        check.reason = _("Replaced by a photo of your document.")
+        check.save(update_fields=["status", "reason", "updated_at"])
+        audit.record(
+            action="identity_stripe_replaced_by_photo", actor=cook, obj=check, area=cook.home_area, request=request
+        )
+
+
+def _delete_image(check: IdentityCheck) -> None:
+    """Verify, don't retain: forget the photo and keep only the fact that there was one. The file
+    goes when the transaction commits, so a rolled-back decision still has its photo to look at; a
+    crash in between leaves a stray file, which the daily purge deletes."""
+    if check.image_name:
+        name = check.image_name
+        transaction.on_commit(lambda: identity_images.delete_private_image(name))
+        check.image_name = ""
+        check.image_deleted_at = timezone.now()
+
+
+def purge_identity_images(*, now=None) -> int:
+    """The daily sweep of "verify, don't retain": delete every identity photo older than
+    IDENTITY_IMAGE_RETENTION_DAYS, decided or not. An undecided check whose photo goes is closed and
+    the cook asked to send it again. Also removes stray files no check points to (a crash between
+    saving a file and its row). Returns how many files were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.IDENTITY_IMAGE_RETENTION_DAYS)
+    purged = set()
+    for pk in IdentityCheck.objects.exclude(image_name="").filter(created_at__lt=cutoff).values_list("pk", flat=True):
+        with transaction.atomic():
+            check = IdentityCheck.objects.select_for_update().select_related("cook").get(pk=pk)
+            if not check.image_name:
+                continue
+            purged.add(check.image_name)
+            _delete_image(check)
+            if check.is_open:
+                check.status = IdentityCheck.Status.CANCELLED
+                check.reason = _("Your photo was deleted after %(days)s days without a decision.") % {
+                    "days": settings.IDENTITY_IMAGE_RETENTION_DAYS
+                }
+                tell_cook(check.cook, "identity_expired")
+            check.save()
+            audit.record(action="identity_photo_purged", obj=check, area=check.cook.home_area, actor_label="system")
+    return len(purged) + _delete_stray_files(cutoff, already_going=purged)
+
+
+def _delete_stray_files(cutoff, *, already_going: set[str]) -> int:
+    storage = identity_images.private_storage()
+    try:
+        _, names = storage.listdir("")
+    except FileNotFoundError:
+        return 0
+    referenced = set(IdentityCheck.objects.exclude(image_name="").values_list("image_name", flat=True))
+    referenced |= already_going  # deleted when their check's transaction commits
+    deleted = 0
+    for name in names:
+        if name in referenced:
+            continue
+        path = storage.path(name)
+        if datetime.fromtimestamp(os.path.getmtime(path), tz=UTC) < cutoff:
+            identity_images.delete_private_image(name)
+            deleted += 1
+    return deleted
+
+
+def tell_cook(cook: User, kind: str, *, reason: str = "") -> None:
+    """Email the cook about a change to their onboarding (queued; sent after commit)."""
+    language = cook.preferred_language
+    queue_templated_email(
+        to=cook.email,
+        template="accounts/email/cook_update",
+        context={
+            "name": cook.given_name or cook.full_name,
+            "kind": kind,
+            "reason": reason,
+            "url": absolute_url("accounts:cook_status", language),
+        },
+        language=language,
+    )
+
+
+def _tell_coordinators_a_check_is_waiting(check: IdentityCheck) -> None:
+    area = check.cook.home_area
+    if area is None:
+        return
+    coordinators = coordinators_of([area.pk])
+    for coordinator in coordinators:
+        language = coordinator.preferred_language
+        queue_templated_email(
+            to=coordinator.email,
+            template="accounts/email/identity_waiting",
+            context={
+                "area_name": area.display_name(language),
+                "url": absolute_url("coordinator:identity_queue", language),
+                "days": settings.IDENTITY_IMAGE_RETENTION_DAYS,
+            },
+            language=language,
+        )

@@ -1,0 +1,208 @@
+"""The cook's side of onboarding: the checklist, the profile, and the three ways to prove who they are.
+
+Every page is the signed-in cook's own: nothing here takes an id, so there is nobody else's object
+to reach. Writes go through accounts.onboarding.services (and accounts.onboarding.stripe_identity for Stripe), which
+take their fields by name: whatever else a browser posts changes nothing.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.onboarding import eligibility as onboarding_eligibility
+from accounts.onboarding import services as cook_services
+from accounts.onboarding import stripe_identity
+from accounts.onboarding.forms import CookProfileForm, IdentityPhotoForm
+from accounts.onboarding.models import CookProfile, IdentityCheck
+from accounts.onboarding.selectors import cook_status, identity_state, recent_identity_checks, stripe_problem
+from accounts.people.models import Area
+from casserole.access import cook_required
+from casserole.phones import phone_for_display
+
+
+@cook_required
+@never_cache
+@require_GET
+def status(request):
+    return render(request, "cooks/status.html", cook_status(request.user))
+
+
+def _profile_initial(request, profile: CookProfile | None) -> dict:
+    user = request.user
+    initial = {
+        "full_name": user.full_name,
+        "name_reading": user.name_reading,
+        "phone": phone_for_display(user.phone) if user.phone else "",
+        "country": Area.Country.JP if get_language() == "ja" else Area.Country.GB,
+    }
+    if profile is not None:
+        initial.update(
+            {
+                field: getattr(profile, field)
+                for field in (
+                    "country",
+                    "address_line1",
+                    "address_line2",
+                    "town",
+                    "postcode",
+                    "frequency",
+                    "cooking_likes",
+                    "note_for_diners",
+                )
+            },
+            # As it was typed: "2", not the stored "2.0".
+            travel_distance=f"{profile.travel_distance:f}".removesuffix(".0"),
+        )
+    return initial
+
+
+@cook_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    cook = request.user
+    existing = CookProfile.objects.filter(user=cook).first()
+    form = CookProfileForm(
+        request.POST if request.method == "POST" else None,
+        initial=_profile_initial(request, existing),
+        unit=existing.travel_unit if existing is not None and request.method == "GET" else "",
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = cook_services.save_cook_profile(
+                cook=cook,
+                full_name=data["full_name"],
+                name_reading=data["name_reading"],
+                phone=data["phone"],
+                country=data["country"],
+                address_line1=data["address_line1"],
+                address_line2=data["address_line2"],
+                town=data["town"],
+                postcode=data["postcode"],
+                travel_distance=data["travel_distance"],
+                travel_unit=form.unit,
+                frequency=data["frequency"],
+                cooking_likes=data["cooking_likes"],
+                note_for_diners=data["note_for_diners"],
+                request=request,
+            )
+        except cook_services.OnboardingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _saved_message(cook, saved))
+            return redirect("accounts:cook_status")
+    return render(request, "cooks/profile.html", {"form": form, "existing": existing})
+
+
+def _saved_message(cook, saved: CookProfile) -> str:
+    if cook.home_area_id is None:
+        return _("Your profile is saved. There is no Casserole club near you yet: we will email you when one opens.")
+    if saved.needs_placing:
+        return _(
+            "We couldn’t find your address on the map. Your profile is saved; a coordinator will place you by hand "
+            "– you don’t need to do anything."
+        )
+    return _("Your profile is saved.")
+
+
+@cook_required
+@never_cache
+@require_GET
+def identity(request):
+    cook = request.user
+    checks = recent_identity_checks(cook)
+    has_profile = CookProfile.objects.filter(user=cook).exists()
+    state, check = identity_state(
+        checks, approved=onboarding_eligibility.identity_approved(cook), has_profile=has_profile
+    )
+    return render(
+        request,
+        "cooks/identity.html",
+        {
+            "state": state,
+            "check": check,
+            "stripe_enabled": stripe_identity.stripe_enabled(),
+            "stripe_problem": stripe_problem(check.stripe_error_code) if state == "stripe_needs_input" else "",
+        },
+    )
+
+
+@cook_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def identity_photo(request):
+    cook = request.user
+    if not CookProfile.objects.filter(user=cook).exists():
+        messages.info(request, _("Fill in your profile first: the coordinator compares your document with it."))
+        return redirect("accounts:cook_profile")
+    if onboarding_eligibility.identity_approved(cook):
+        messages.info(request, _("Your identity has already been approved."))
+        return redirect("accounts:cook_identity")
+    # The service's own rule: no open check, or an online check Stripe could not finish (which the
+    # photo then replaces). Anything else waits for the open check to end.
+    if not cook_services.may_send_photo(cook):
+        messages.info(request, _("You already have an identity check in progress. Wait for it to finish."))
+        return redirect("accounts:cook_identity")
+    form = IdentityPhotoForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            cook_services.submit_identity_photo(
+                cook=cook,
+                document_type=form.cleaned_data["document_type"],
+                upload=form.cleaned_data["photo"],
+                request=request,
+            )
+        except cook_services.OnboardingError as error:
+            # Every refusal left is about the file itself (the checks above cover the rest).
+            form.add_error("photo", str(error))
+        else:
+            messages.success(
+                request, _("Thank you. We have your photo: a coordinator will check it and we will email you.")
+            )
+            return redirect("accounts:cook_status")
+    return render(request, "cooks/identity_photo.html", {"form": form})
+
+
+@cook_required
+@never_cache
+@require_POST
+def identity_stripe_start(request):
+    if not stripe_identity.stripe_enabled():
+        raise Http404
+    return_url = request.build_absolute_uri(reverse("accounts:cook_identity_stripe_return"))
+    try:
+        url = stripe_identity.start_stripe_check(cook=request.user, return_url=return_url, request=request)
+    except cook_services.OnboardingError as error:
+        messages.error(request, str(error))
+        return redirect("accounts:cook_identity")
+    # Stripe's hosted page, on Stripe's own domain: the only redirect here that leaves the site.
+    return HttpResponseRedirect(url)
+
+
+@cook_required
+@never_cache
+@require_GET
+def identity_stripe_return(request):
+    cook = request.user
+    check = (
+        IdentityCheck.objects.filter(cook=cook, method=IdentityCheck.Method.STRIPE)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return render(
+        request,
+        "cooks/stripe_return.html",
+        {
+            "check": check,
+            "stripe_enabled": stripe_identity.stripe_enabled(),
+            "stripe_problem": stripe_problem(check.stripe_error_code)
+            if check is not None and check.status == IdentityCheck.Status.NEEDS_INPUT
+            else "",
+        },
+    )

@@ -1,0 +1,207 @@
+"""Diners and the requests that bring them to the service, and who may act for them.
+
+A diner is a record, not a user: most never have an account. Everything a diner needs can be done
+for them by a referrer with the right scope or by a coordinator (assisted digital), and the channel
+(web, phone, in person) is stored with each action in the audit log.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from accounts.people.models import Area
+from casserole.geocoding import GeocodeSource
+
+
+class Allergen(models.TextChoices):
+    """The 14 allergens UK law requires to be declared and Japan's 8 specified allergens (特定原材料),
+    merged: where Japan names one food of a UK group (wheat, shrimp, crab, walnut) it is its own
+    choice, because a diner may react to that one food only."""
+
+    CELERY = "celery", _("Celery")
+    GLUTEN = "gluten", _("Cereals containing gluten (wheat, rye, barley, oats)")
+    WHEAT = "wheat", _("Wheat")
+    BUCKWHEAT = "buckwheat", _("Buckwheat (soba)")
+    CRUSTACEANS = "crustaceans", _("Crustaceans (prawns, crab, lobster)")
+    SHRIMP = "shrimp", _("Shrimp and prawns")
+    CRAB = "crab", _("Crab")
+    EGGS = "eggs", _("Eggs")
+    FISH = "fish", _("Fish")
+    LUPIN = "lupin", _("Lupin")
+    MILK = "milk", _("Milk")
+    MOLLUSCS = "molluscs", _("Molluscs (mussels, oysters, squid)")
+    MUSTARD = "mustard", _("Mustard")
+    TREE_NUTS = "tree_nuts", _("Tree nuts (almonds, hazelnuts, walnuts and others)")
+    WALNUT = "walnut", _("Walnuts")
+    PEANUTS = "peanuts", _("Peanuts")
+    SESAME = "sesame", _("Sesame")
+    SOYA = "soya", _("Soya")
+    SULPHITES = "sulphites", _("Sulphur dioxide and sulphites")
+
+
+UK_ALLERGENS = (
+    Allergen.CELERY, Allergen.GLUTEN, Allergen.CRUSTACEANS, Allergen.EGGS, Allergen.FISH, Allergen.LUPIN,
+    Allergen.MILK, Allergen.MOLLUSCS, Allergen.MUSTARD, Allergen.TREE_NUTS, Allergen.PEANUTS, Allergen.SESAME,
+    Allergen.SOYA, Allergen.SULPHITES,
+)  # fmt: skip
+
+
+JP_ALLERGENS = (
+    Allergen.EGGS, Allergen.MILK, Allergen.WHEAT, Allergen.BUCKWHEAT, Allergen.PEANUTS, Allergen.SHRIMP,
+    Allergen.CRAB, Allergen.WALNUT,
+)  # fmt: skip
+
+
+class Weekday(models.TextChoices):
+    MONDAY = "mon", _("Monday")
+    TUESDAY = "tue", _("Tuesday")
+    WEDNESDAY = "wed", _("Wednesday")
+    THURSDAY = "thu", _("Thursday")
+    FRIDAY = "fri", _("Friday")
+    SATURDAY = "sat", _("Saturday")
+    SUNDAY = "sun", _("Sunday")
+
+
+class Diner(models.Model):
+    """An older person who would like meals. Personal, health and allergy data: only their area's
+    coordinators, referrers with a scope for them and (from the matching issue) a matched cook may see
+    it, each through an access helper, and viewing the full record is audited."""
+
+    class Status(models.TextChoices):
+        # A diner becomes a record when a request is submitted; "active" once a coordinator accepts.
+        REFERRED = "referred", _("Referred")
+        ACTIVE = "active", pgettext_lazy("diner status", "Active")
+        PAUSED = "paused", _("Paused")
+        CLOSED = "closed", _("Closed")
+
+    class Texture(models.TextChoices):
+        NORMAL = "normal", _("No special texture")
+        SOFT = "soft", _("Soft and bite-sized")
+        MINCED = "minced", _("Minced and moist")
+        PUREED = "pureed", _("Puréed")
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", _("About once a week")
+        FORTNIGHTLY = "fortnightly", _("About once a fortnight")
+        MONTHLY = "monthly", _("About once a month")
+
+    class ConsentMethod(models.TextChoices):
+        IN_PERSON = "in_person", _("They told me in person")
+        PHONE = "phone", _("They told me on the phone")
+        WRITING = "writing", _("They agreed in writing")
+        THEMSELVES = "themselves", _("The diner is making this request themselves")
+
+    class Share(models.TextChoices):
+        """What a matched cook may see, beyond the first name, neighbourhood, needs and days that every
+        nearby cook sees. Address and phone are needed to bring a meal, so consent covers them."""
+
+        ADDRESS = "address", _("Their address")
+        PHONE = "phone", _("Their phone number")
+        ACCESS = "access", _("How to get in")
+        LIKES = "likes", _("What they like and dislike")
+
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="diners")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REFERRED)
+    status_reason = models.CharField(max_length=500, blank=True)
+    # Who they are.
+    full_name = models.CharField(_("full name"), max_length=150)
+    name_reading = models.CharField(_("reading of the name"), max_length=150, blank=True)
+    preferred_name = models.CharField(_("what they like to be called"), max_length=80)
+    preferred_language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="en")
+    # Where they live (private: coordinators, scoped referrers and a matched cook with consent only).
+    country = models.CharField(max_length=2, choices=Area.Country.choices)
+    address_line1 = models.CharField(_("address line 1"), max_length=150)
+    address_line2 = models.CharField(_("address line 2"), max_length=150, blank=True)
+    town = models.CharField(_("town or city"), max_length=100, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    location_source = models.CharField(max_length=20, choices=GeocodeSource.choices, blank=True)
+    neighbourhood = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(_("phone number"), max_length=32, blank=True)  # E.164; a landline is fine
+    access_notes = models.TextField(_("how to get in"), max_length=1000, blank=True)
+    # Needs.
+    dietary_needs = models.TextField(_("dietary needs"), max_length=1000, blank=True)
+    allergens = models.JSONField(default=list, blank=True)  # Allergen values
+    allergy_notes = models.TextField(_("other allergies"), max_length=1000, blank=True)
+    texture = models.CharField(max_length=10, choices=Texture.choices, default=Texture.NORMAL)
+    likes = models.TextField(_("likes"), max_length=1000, blank=True)
+    dislikes = models.TextField(_("dislikes"), max_length=1000, blank=True)
+    frequency = models.CharField(max_length=12, choices=Frequency.choices, default=Frequency.WEEKLY)
+    days = models.JSONField(default=list, blank=True)  # Weekday values
+    # Someone to call in an emergency.
+    emergency_name = models.CharField(_("emergency contact's name"), max_length=150, blank=True)
+    emergency_phone = models.CharField(_("emergency contact's phone"), max_length=32, blank=True)
+    emergency_relationship = models.CharField(_("emergency contact's relationship"), max_length=80, blank=True)
+    # Consent: without it there is no request (the service refuses to create one).
+    consent_method = models.CharField(max_length=12, choices=ConsentMethod.choices)
+    consent_given_on = models.DateField()
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    share_with_cook = models.JSONField(default=list, blank=True)  # Share values
+    concerns_to_referrer = models.BooleanField(default=False)
+    concerns_to_emergency_contact = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["area", "status"], name="diner_area_status"),
+            # The nearby search (meals.matching.nearby) narrows active diners by a bounding box on these and
+            # picks the nearest ids from the index alone, without reading the table (status is there
+            # for SQLite, which otherwise reads each row to check it): see docs/performance.md.
+            models.Index(
+                fields=["latitude", "longitude", "id", "status"],
+                condition=Q(status="active"),
+                name="diner_active_location",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="diner_valid_location",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.preferred_name or self.full_name
+
+    @property
+    def needs_placing(self) -> bool:
+        return self.latitude is None or self.longitude is None
+
+
+class ProxyAccess(models.Model):
+    """A referrer may act for a diner within the scope a coordinator chose. Revoking sets
+    `revoked_at`; access helpers read it on every request, so it works on the next one."""
+
+    diner = models.ForeignKey(Diner, on_delete=models.CASCADE, related_name="proxies")
+    referrer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proxy_accesses")
+    can_view_schedule = models.BooleanField(_("see the meal schedule"), default=True)
+    can_confirm_meals = models.BooleanField(_("confirm meals"), default=False)
+    can_give_feedback = models.BooleanField(_("give feedback"), default=False)
+    can_edit_details = models.BooleanField(_("update their details and needs"), default=False)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["diner", "referrer"], condition=Q(revoked_at__isnull=True), name="one_live_proxy_per_referrer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referrer} for {self.diner}"

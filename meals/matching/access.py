@@ -1,0 +1,37 @@
+"""Who may see which match. Views fetch matches only through these helpers: a match outside what the
+person may see is a 404 exactly like a missing id."""
+
+from django.http import Http404
+
+from accounts.people.access import areas_for_coordinator
+from meals.diners.access import get_proxy_for_referrer
+from meals.matching.models import Match
+
+
+def get_match_for_cook(user, pk: int):
+    """The cook's own match, or 404."""
+    match = Match.objects.select_related("diner", "diner__area").filter(pk=pk, cook=user).first()
+    if match is None:
+        raise Http404
+    return match
+
+
+def get_match_for_coordinator(user, pk: int):
+    """A match for a diner in one of the coordinator's areas, or 404 as if it did not exist."""
+    match = (
+        Match.objects.select_related("diner", "diner__area", "cook", "cook__cook_profile", "decided_by")
+        .filter(pk=pk, diner__area__in=areas_for_coordinator(user))
+        .first()
+    )
+    if match is None:
+        raise Http404
+    return match
+
+
+def get_match_for_proxy(user, diner_pk: int, pk: int):
+    """A match of a diner the user acts for (any scope), or 404."""
+    access = get_proxy_for_referrer(user, diner_pk)
+    match = Match.objects.select_related("diner", "cook").filter(pk=pk, diner=access.diner).first()
+    if match is None:
+        raise Http404
+    return match

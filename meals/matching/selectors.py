@@ -1,0 +1,227 @@
+"""Reads for the coordinator's matching pages: the offers queue, a match's page and the cooks who could
+be added for a diner.
+
+Each page is built in a fixed number of queries whatever the number of rows
+(tests/meals/test_coordinator_matching.py counts them). Every read is scoped to the coordinator's
+areas (the diner's area decides whose match it is), so another area's matches never appear.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from accounts.onboarding.eligibility import is_active_cook
+from accounts.onboarding.models import CookProfile, IdentityCheck
+from accounts.people.access import areas_for_coordinator
+from accounts.people.models import Area, User
+from casserole import audit
+from casserole.geocoding import distance_km, round_distance
+from meals.diners.models import Diner
+from meals.diners.selectors import postcode_district
+from meals.matching.models import Match, MatchChangeRequest
+from meals.matching.services import LIFECYCLE
+from training.models import Certificate
+from training.selectors import certificate_state as course_certificate_state
+from training.selectors import latest_certificate
+
+QUEUE_LIMIT = 100  # per list; the counts above each list are exact
+HISTORY_ENTRIES = 50
+IDENTITY_CHECKS = 10
+
+# What a match's history says; any other action shows its code.
+AUDIT_LABELS = {
+    "match_offered": gettext_lazy("The cook offered"),
+    "match_withdrawn": gettext_lazy("The cook withdrew the offer"),
+    "match_approved": gettext_lazy("Approved"),
+    "match_declined": gettext_lazy("Not approved"),
+    "match_added_by_coordinator": gettext_lazy("Cook added by a coordinator"),
+    "match_introduction_arranged": gettext_lazy("Introduction arranged"),
+    "match_active": gettext_lazy("Introduction done: the match is active"),
+    "match_pause_requested": gettext_lazy("Asked to pause"),
+    "match_end_requested": gettext_lazy("Asked to end"),
+    "match_paused": gettext_lazy("Paused"),
+    "match_resumed": gettext_lazy("Resumed"),
+    "match_ended": gettext_lazy("Ended"),
+}
+
+
+def matches_for_coordinator(user):
+    """Matches of diners in the user's areas: the only matches a coordinator may know exist."""
+    return Match.objects.filter(diner__area__in=areas_for_coordinator(user))
+
+
+def distance_label(km: float | None, unit: str) -> str:
+    """A distance as the area writes it, rounded as a cook sees it: "0.5 km", "1 mile", "0.75 miles"."""
+    if km is None:
+        return ""
+    value = round_distance(km, unit)
+    # As many decimals as the step needs and no trailing zeros: "0.5", "1", "0.75".
+    plain = f"{value:g}"
+    number = formats.number_format(value, decimal_pos=len(plain.partition(".")[2]))
+    if unit == Area.DistanceUnit.MILES:
+        return ngettext("%(distance)s mile", "%(distance)s miles", 1 if value == 1 else 2) % {"distance": number}
+    return _("%(distance)s km") % {"distance": number}
+
+
+def certificate_state(certificate: Certificate | None, now=None) -> str:
+    """ "none", "expired", "expiring" or "valid" (training.selectors.certificate_state)."""
+    return course_certificate_state(certificate.expires_at if certificate else None, now)
+
+
+def allowed_changes(match: Match) -> list[str]:
+    """The lifecycle changes (pause, resume, end) meals.matching.services would accept from this status."""
+    return [action for action, (sources, _target) in LIFECYCLE.items() if match.status in sources]
+
+
+# The offers queue ---------------------------------------------------------------------------------------
+
+
+def _with_distance(matches) -> list[Match]:
+    matches = list(matches)
+    for match in matches:
+        match.distance_label = distance_label(match.distance_km, match.diner.area.distance_unit)
+    return matches
+
+
+def offers_queue(user) -> dict:
+    """What waits for a coordinator of the user's areas, oldest first: offers to decide, requests to
+    pause or end, approved matches whose introduction is not arranged, and arranged introductions
+    not yet marked done. Each list is capped at QUEUE_LIMIT; the counts are exact."""
+    matches = matches_for_coordinator(user).select_related("diner", "diner__area", "cook")
+    offers = _with_distance(matches.filter(status=Match.Status.PROPOSED).order_by("offered_at", "pk")[:QUEUE_LIMIT])
+    to_introduce = _with_distance(
+        matches.filter(status=Match.Status.APPROVED).order_by("decided_at", "pk")[:QUEUE_LIMIT]
+    )
+    introductions = _with_distance(
+        matches.filter(status=Match.Status.INTRODUCED).order_by("introduction_at", "pk")[:QUEUE_LIMIT]
+    )
+    changes = list(
+        MatchChangeRequest.objects.filter(resolved_at__isnull=True, match__diner__area__in=areas_for_coordinator(user))
+        .select_related("match", "match__diner", "match__diner__area", "match__cook", "requested_by")
+        .order_by("created_at", "pk")[:QUEUE_LIMIT]
+    )
+    for change in changes:
+        change.requested_by_cook = change.requested_by_id == change.match.cook_id
+    counts = matches_for_coordinator(user).aggregate(
+        offers=Count("pk", filter=Q(status=Match.Status.PROPOSED), distinct=True),
+        to_introduce=Count("pk", filter=Q(status=Match.Status.APPROVED), distinct=True),
+        introductions=Count("pk", filter=Q(status=Match.Status.INTRODUCED), distinct=True),
+        changes=Count("change_requests", filter=Q(change_requests__resolved_at__isnull=True), distinct=True),
+    )
+    return {
+        "offers": offers,
+        "changes": changes,
+        "to_introduce": to_introduce,
+        "introductions": introductions,
+        "counts": counts,
+        "limit": QUEUE_LIMIT,
+    }
+
+
+# A match's page -------------------------------------------------------------------------------------------
+
+
+def match_page(match: Match, user: User) -> dict:
+    """Everything a coordinator sees about one match (already fetched through the access helper): the
+    diner in brief, the cook's standing (identity, certificate, other live matches, active or not), any
+    open request to pause or end, and the match's history."""
+    cook = match.cook
+    checks = list(
+        IdentityCheck.objects.filter(cook=cook)
+        .select_related("decided_by")
+        .order_by("-created_at", "-pk")[:IDENTITY_CHECKS]
+    )
+    # The approved check is the one that counts; without one, the latest attempt says where they are.
+    identity = next((check for check in checks if check.status == IdentityCheck.Status.APPROVED), None)
+    identity = identity or (checks[0] if checks else None)
+    certificate = latest_certificate(cook)
+    others = list(
+        Match.objects.filter(cook=cook, status__in=Match.LIVE_STATUSES)
+        .exclude(pk=match.pk)
+        .select_related("diner")
+        .order_by("offered_at", "pk")
+    )
+    # Names only of diners this coordinator may know about; the others are counted.
+    own_areas = None if user.is_superuser else user.coordinated_area_ids
+    others_here = [other for other in others if own_areas is None or other.diner.area_id in own_areas]
+    change_request = open_change_request(match)
+    history = list(audit.entries_for_object(match).order_by("-created_at", "-pk")[:HISTORY_ENTRIES])
+    for entry in history:
+        entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+    diner = match.diner
+    return {
+        "match": match,
+        "diner": diner,
+        "cook": cook,
+        "area": diner.area,
+        "district": postcode_district(diner.country, diner.postcode),
+        "distance": distance_label(match.distance_km, diner.area.distance_unit),
+        "identity": identity,
+        "certificate": certificate,
+        "certificate_state": certificate_state(certificate),
+        "cook_is_active": is_active_cook(cook),
+        "cook_in_my_areas": own_areas is None or cook.home_area_id in own_areas,
+        "other_matches": others_here,
+        "other_matches_count": len(others),
+        "other_matches_elsewhere": len(others) - len(others_here),
+        "change_request": change_request,
+        "change_request_by_cook": change_request is not None and change_request.requested_by_id == cook.pk,
+        "allowed_changes": allowed_changes(match),
+        "history": history,
+    }
+
+
+def open_change_request(match: Match) -> MatchChangeRequest | None:
+    """The request to pause or end this match that waits for a coordinator (at most one), with who asked."""
+    requests = MatchChangeRequest.objects.filter(match=match, resolved_at__isnull=True)
+    return requests.select_related("requested_by").first()
+
+
+# Adding a second cook -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    cook: User
+    distance_km: float
+    distance: str  # rounded, in the area's unit
+    neighbourhood: str
+
+
+def second_cook_candidates(diner: Diner) -> list[Candidate]:
+    """Active cooks living in the diner's area who would travel as far as the diner and are not already
+    matched with them, nearest first: one query. "Active" is accounts.onboarding.eligibility.is_active_cook as
+    SQL (active account, active profile, a valid certificate); the exact distance is measured here on
+    the area's cooks (hundreds at most), as meals.matching.nearby does for diners."""
+    if diner.area is None or diner.needs_placing:
+        return []
+    profiles = (
+        CookProfile.objects.filter(
+            user__is_active=True,
+            user__home_area=diner.area,
+            status=CookProfile.Status.ACTIVE,
+            latitude__isnull=False,
+            longitude__isnull=False,
+        )
+        .filter(Exists(Certificate.objects.filter(user=OuterRef("user")).valid()))
+        .exclude(user__in=Match.objects.filter(diner=diner, status__in=Match.LIVE_STATUSES).values("cook"))
+        .select_related("user")
+    )
+    unit = diner.area.distance_unit
+    found = []
+    for profile in profiles:
+        km = distance_km(profile.latitude, profile.longitude, diner.latitude, diner.longitude)
+        if km <= profile.travel_km:
+            found.append(Candidate(profile.user, km, distance_label(km, unit), profile.neighbourhood))
+    found.sort(key=lambda candidate: (candidate.distance_km, candidate.cook.full_name, candidate.cook.pk))
+    return found
+
+
+def current_cooks(diner: Diner) -> list[Match]:
+    """The diner's live matches (their cook, and any second cook), oldest first."""
+    return list(
+        Match.objects.filter(diner=diner, status__in=Match.LIVE_STATUSES).select_related("cook").order_by("offered_at")
+    )

@@ -1,0 +1,367 @@
+"""Writes for matching: a cook's offer, the coordinator's decision, the introduction, and the rest of
+a match's life (proposed → approved → introduced → active → paused → ended).
+
+One cook per diner, even under races: `offer_to_cook` locks the diner's row, and a partial unique
+constraint (Match.Meta) refuses a second live match if two offers slip past the lock. The loser is
+told "another cook has just offered", never shown a server error.
+"""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.onboarding.eligibility import is_active_cook
+from accounts.onboarding.models import CookProfile
+from accounts.people.models import User
+from accounts.people.selectors import coordinators_of
+from accounts.people.services import can_manage_area
+from casserole import audit
+from casserole.mail import absolute_url, queue_templated_email
+from casserole.models import Channel
+from meals.diners.models import Diner, ProxyAccess
+from meals.matching.models import Match, MatchChangeRequest
+from meals.matching.nearby import distance_to
+from training import services as course_services
+
+
+class MatchError(Exception):
+    """A refusal the person can act on; the message is shown to them."""
+
+
+class AlreadyTaken(MatchError):
+    """Another cook's offer for this diner got there first."""
+
+
+def _check_coordinator(by: User, diner: Diner) -> None:
+    if diner.area is None or not can_manage_area(by, diner.area):
+        raise MatchError(_("You can only look after matches in your own areas."))
+
+
+def taken(diner: Diner) -> AlreadyTaken:
+    return AlreadyTaken(
+        _("Another cook has just offered to cook for %(name)s. Thank you: have a look at the other people near you.")
+        % {"name": diner.preferred_name}
+    )
+
+
+# The cook's side -----------------------------------------------------------------------------------
+
+
+def offer_to_cook(*, cook: User, diner: Diner, message: str = "", request=None) -> Match:
+    """An active cook offers to cook for an accepted, unmatched diner within their travel distance.
+    A double click returns the first offer."""
+    if not is_active_cook(cook):
+        raise MatchError(_("Only active cooks can offer to cook. Your checklist shows what is still to do."))
+    profile = CookProfile.objects.get(user=cook)
+    try:
+        with transaction.atomic():
+            # The row lock serialises offers for one diner; the constraint backs it up.
+            diner = Diner.objects.select_for_update().get(pk=diner.pk)
+            live = Match.objects.filter(diner=diner, status__in=Match.LIVE_STATUSES, additional=False).first()
+            if live is not None:
+                if live.cook_id == cook.pk:
+                    return live
+                raise taken(diner)
+            if diner.status != Diner.Status.ACTIVE:
+                raise MatchError(
+                    _("%(name)s is not looking for a cook at the moment.") % {"name": diner.preferred_name}
+                )
+            km = distance_to(profile, diner)
+            if km is None or km > profile.travel_km:
+                raise MatchError(
+                    _("%(name)s lives further away than you said you would travel.") % {"name": diner.preferred_name}
+                )
+            match = Match.objects.create(diner=diner, cook=cook, message=(message or "").strip(), distance_km=km)
+            audit.record(action="match_offered", actor=cook, obj=match, area=diner.area, request=request)
+            _tell_coordinators(match, "offered")
+    except IntegrityError as error:
+        raise taken(diner) from error
+    return match
+
+
+@transaction.atomic
+def withdraw_offer(*, cook: User, match: Match, request=None) -> Match:
+    """A cook takes back an offer the coordinator has not decided yet."""
+    match = Match.objects.select_for_update().select_related("diner").get(pk=match.pk)
+    if match.cook_id != cook.pk or match.status != Match.Status.PROPOSED:
+        raise MatchError(_("This offer can no longer be withdrawn."))
+    match.status, match.decided_at = Match.Status.WITHDRAWN, timezone.now()
+    match.save(update_fields=["status", "decided_at", "updated_at"])
+    audit.record(action="match_withdrawn", actor=cook, obj=match, area=match.diner.area, request=request)
+    return match
+
+
+def request_change(*, by: User, match: Match, kind: str, reason: str, request=None) -> MatchChangeRequest:
+    """The cook, or a referrer acting for the diner, asks the coordinator to pause or end the match."""
+    reason = (reason or "").strip()
+    if kind not in MatchChangeRequest.Kind.values:
+        raise MatchError(_("Choose whether to pause or end"))
+    if not reason:
+        raise MatchError(_("Tell the coordinator why"))
+    is_proxy = ProxyAccess.objects.filter(diner_id=match.diner_id, referrer=by, revoked_at__isnull=True).exists()
+    if match.cook_id != by.pk and not is_proxy:
+        raise MatchError(_("Only the cook or someone acting for the diner can ask for this."))
+    try:
+        with transaction.atomic():
+            match = (
+                Match.objects.select_for_update(of=("self",)).select_related("diner", "diner__area").get(pk=match.pk)
+            )
+            allowed = (Match.Status.APPROVED, Match.Status.INTRODUCED, Match.Status.ACTIVE, Match.Status.PAUSED)
+            if match.status not in allowed or (kind == "pause" and match.status == Match.Status.PAUSED):
+                raise MatchError(_("This match cannot be changed now."))
+            change = MatchChangeRequest.objects.create(match=match, kind=kind, requested_by=by, reason=reason)
+            audit.record(action=f"match_{kind}_requested", actor=by, obj=match, area=match.diner.area, request=request)
+            _tell_coordinators(match, f"{kind}_requested")
+    except IntegrityError as error:
+        raise MatchError(_("There is already a request waiting for the coordinator.")) from error
+    return change
+
+
+# The coordinator's side ------------------------------------------------------------------------------
+
+
+def _lock(match: Match, by: User, *, statuses) -> Match:
+    match = (
+        Match.objects.select_for_update(of=("self",)).select_related("diner", "diner__area", "cook").get(pk=match.pk)
+    )
+    _check_coordinator(by, match.diner)
+    if match.status not in statuses:
+        raise MatchError(_("This match has changed since you opened it. Look at it again."))
+    return match
+
+
+@transaction.atomic
+def approve_match(*, by: User, match: Match, channel: str = Channel.WEB, request=None) -> Match:
+    """The coordinator approves an offer: the cook now sees the diner's details (within consent) and
+    the referrer is told the cook's first name and what happens next."""
+    match = _lock(match, by, statuses=(Match.Status.PROPOSED,))
+    if match.cook_id == by.pk:
+        raise MatchError(_("Another coordinator must decide your own offer."))
+    if not is_active_cook(match.cook):
+        raise MatchError(_("This cook is not active any more (their certificate may have run out)."))
+    match.status, match.decided_by, match.decided_at, match.reason = Match.Status.APPROVED, by, timezone.now(), ""
+    match.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
+    audit.record(action="match_approved", actor=by, obj=match, area=match.diner.area, request=request, channel=channel)
+    _tell_cook(match, "approved")
+    _tell_referrers(match, "approved")
+    return match
+
+
+@transaction.atomic
+def decline_match(*, by: User, match: Match, reason: str, channel: str = Channel.WEB, request=None) -> Match:
+    reason = (reason or "").strip()
+    if not reason:
+        raise MatchError(_("Enter the reason, so the cook knows why"))
+    match = _lock(match, by, statuses=(Match.Status.PROPOSED,))
+    match.status, match.decided_by, match.decided_at, match.reason = Match.Status.DECLINED, by, timezone.now(), reason
+    match.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
+    audit.record(action="match_declined", actor=by, obj=match, area=match.diner.area, request=request, channel=channel)
+    _tell_cook(match, "declined")
+    return match
+
+
+@transaction.atomic
+def record_introduction(*, by: User, match: Match, method: str, when, request=None) -> Match:
+    """How and when the cook will first meet the diner."""
+    if method not in Match.Introduction.values:
+        raise MatchError(_("Choose how the introduction will happen"))
+    if when is None:
+        raise MatchError(_("Enter when the introduction will happen"))
+    match = _lock(match, by, statuses=(Match.Status.APPROVED, Match.Status.INTRODUCED))
+    match.status, match.introduction_method, match.introduction_at = Match.Status.INTRODUCED, method, when
+    match.save(update_fields=["status", "introduction_method", "introduction_at", "updated_at"])
+    audit.record(action="match_introduction_arranged", actor=by, obj=match, area=match.diner.area, request=request)
+    _tell_cook(match, "introduction")
+    _tell_referrers(match, "introduction")
+    return match
+
+
+@transaction.atomic
+def mark_introduced(*, by: User, match: Match, request=None) -> Match:
+    """The introduction happened: the match is active. (The first delivered meal will also do this.)"""
+    match = _lock(match, by, statuses=(Match.Status.APPROVED, Match.Status.INTRODUCED))
+    match.status, match.active_since = Match.Status.ACTIVE, timezone.now()
+    match.save(update_fields=["status", "active_since", "updated_at"])
+    audit.record(action="match_active", actor=by, obj=match, area=match.diner.area, request=request)
+    _tell_cook(match, "active")
+    return match
+
+
+LIFECYCLE = {
+    # action: (statuses it may start from, status it leads to)
+    "pause": ((Match.Status.APPROVED, Match.Status.INTRODUCED, Match.Status.ACTIVE), Match.Status.PAUSED),
+    "resume": ((Match.Status.PAUSED,), Match.Status.ACTIVE),
+    "end": (Match.SHARING_STATUSES, Match.Status.ENDED),
+}
+
+
+@transaction.atomic
+def change_match(
+    *, by: User, match: Match, action: str, reason: str, channel: str = Channel.WEB, request=None
+) -> Match:
+    """Pause, resume or end a match, with a reason; resolves any open request to do so. Ending takes
+    the diner's details away from the cook at once (their pages read the match's status each time)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MatchError(_("Enter the reason"))
+    sources, target = LIFECYCLE[action]
+    match = _lock(match, by, statuses=sources)
+    now = timezone.now()
+    match.status, match.reason = target, reason
+    if target == Match.Status.ACTIVE and match.active_since is None:
+        match.active_since = now
+    if target == Match.Status.ENDED:
+        match.ended_at = now
+    match.save(update_fields=["status", "reason", "active_since", "ended_at", "updated_at"])
+    MatchChangeRequest.objects.filter(match=match, resolved_at__isnull=True).update(resolved_at=now, resolved_by=by)
+    audit.record(
+        action={"pause": "match_paused", "resume": "match_resumed", "end": "match_ended"}[action],
+        actor=by,
+        obj=match,
+        area=match.diner.area,
+        request=request,
+        channel=channel,
+        detail={"reason": reason[:200]},
+    )
+    _tell_cook(match, action)
+    _tell_referrers(match, action)
+    return match
+
+
+@transaction.atomic
+def add_second_cook(*, by: User, diner: Diner, cook: User, request=None) -> Match:
+    """A coordinator adds another cook for a diner who already has one (approved at once)."""
+    _check_coordinator(by, diner)
+    if not is_active_cook(cook):
+        raise MatchError(_("Only active cooks can be matched."))
+    diner = Diner.objects.select_for_update().get(pk=diner.pk)
+    if diner.status != Diner.Status.ACTIVE:
+        raise MatchError(_("%(name)s is not looking for a cook at the moment.") % {"name": diner.preferred_name})
+    if Match.objects.filter(diner=diner, cook=cook, status__in=Match.LIVE_STATUSES).exists():
+        raise MatchError(_("This cook is already matched with %(name)s.") % {"name": diner.preferred_name})
+    profile = CookProfile.objects.get(user=cook)
+    now = timezone.now()
+    match = Match.objects.create(
+        diner=diner,
+        cook=cook,
+        additional=not unmatched_diner(diner),
+        status=Match.Status.APPROVED,
+        decided_by=by,
+        decided_at=now,
+        distance_km=distance_to(profile, diner),
+    )
+    audit.record(action="match_added_by_coordinator", actor=by, obj=match, area=diner.area, request=request)
+    _tell_cook(match, "approved")
+    _tell_referrers(match, "approved")
+    return match
+
+
+def unmatched_diner(diner: Diner) -> bool:
+    return not Match.objects.filter(diner=diner, status__in=Match.LIVE_STATUSES, additional=False).exists()
+
+
+# Emails ------------------------------------------------------------------------------------------------
+
+
+def _local_time(match: Match):
+    """Times in emails in the diner's area's time zone (a Tokyo introduction at 14:30 reads 14:30)."""
+    area = match.diner.area
+    return timezone.override(area.time_zone if area is not None else settings.TIME_ZONE)
+
+
+def _tell_cook(match: Match, kind: str) -> None:
+    cook = match.cook
+    with _local_time(match):
+        _queue_cook_email(match, cook, kind)
+
+
+def _queue_cook_email(match: Match, cook: User, kind: str) -> None:
+    queue_templated_email(
+        to=cook.email,
+        template="meals/email/match_cook",
+        context={
+            "name": cook.given_name or cook.full_name,
+            "diner_name": match.diner.preferred_name,
+            "kind": kind,
+            "reason": match.reason,
+            "introduction_method": match.get_introduction_method_display(),
+            "introduction_at": match.introduction_at,
+            "url": absolute_url("meals:cook_match", cook.preferred_language, pk=match.pk),
+        },
+        language=cook.preferred_language,
+    )
+
+
+def _tell_referrers(match: Match, kind: str) -> None:
+    """Referrers acting for the diner (their access is the diner's consent) hear the cook's first name."""
+    accesses = ProxyAccess.objects.filter(diner=match.diner, revoked_at__isnull=True).select_related("referrer")
+    for access in accesses:
+        referrer = access.referrer
+        with _local_time(match):
+            _queue_referrer_email(match, referrer, kind)
+
+
+def _queue_referrer_email(match: Match, referrer: User, kind: str) -> None:
+    queue_templated_email(
+        to=referrer.email,
+        template="meals/email/match_referrer",
+        context={
+            "name": referrer.given_name or referrer.full_name,
+            "diner_name": match.diner.preferred_name,
+            "cook_name": match.cook.given_name or _("a cook"),
+            "kind": kind,
+            "introduction_at": match.introduction_at,
+            "url": absolute_url("meals:proxy_diner", referrer.preferred_language, pk=match.diner_id),
+        },
+        language=referrer.preferred_language,
+    )
+
+
+def _tell_coordinators(match: Match, kind: str) -> None:
+    coordinators = coordinators_of([match.diner.area_id])
+    for coordinator in coordinators:
+        language = coordinator.preferred_language
+        queue_templated_email(
+            to=coordinator.email,
+            template="meals/email/match_coordinator",
+            context={
+                "diner_name": match.diner.preferred_name,
+                "cook_name": match.cook.full_name,
+                "kind": kind,
+                "url": absolute_url("meals:coordinator_match", language, pk=match.pk),
+            },
+            language=language,
+        )
+
+
+# Certificates ------------------------------------------------------------------------------------------
+
+
+def send_certificate_notices(*, now=None) -> dict[str, int]:
+    """The daily job: training's certificate notices, and on expiry the coordinators looking after the
+    cook's matches are told (the course knows nothing of matches)."""
+    return course_services.send_certificate_notices(now=now, on_expired=tell_coordinators_certificate_expired)
+
+
+def tell_coordinators_certificate_expired(certificate) -> None:
+    """The coordinators of the cook's area, and of every diner the cook has a live match with (a
+    diner may live in a neighbouring area): they look after those matches."""
+    cook = certificate.user
+    matches = list(
+        Match.objects.filter(cook=cook, status__in=Match.SHARING_STATUSES).select_related("diner").order_by("pk")
+    )
+    area_ids = {match.diner.area_id for match in matches} | {cook.home_area_id}
+    for coordinator in coordinators_of(area_ids):
+        coordinated = coordinator.coordinated_area_ids
+        queue_templated_email(
+            to=coordinator.email,
+            template="training/email/certificate_expired_coordinator",
+            context={
+                "cook_name": cook.full_name,
+                "expires_at": certificate.expires_at,
+                "diner_names": [match.diner.preferred_name for match in matches if match.diner.area_id in coordinated],
+                "url": absolute_url("training_overview", coordinator.preferred_language),
+            },
+            language=coordinator.preferred_language,
+        )

@@ -1,0 +1,75 @@
+"""Reads for a diner's record: their requests, who may act for them, the history and who looked.
+
+Built in a fixed number of queries whatever the number of rows (tests/meals/test_coordinator.py
+counts them).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from casserole import audit
+from casserole.models import AuditEntry
+from meals.diners.models import Diner, ProxyAccess
+from meals.diners.selectors import diner_labels
+from meals.referrals.models import Referral
+
+HISTORY_ENTRIES = 50
+
+
+VIEWED_ENTRIES = 20
+
+
+RECORD_VIEWED = "diner_record_viewed"
+
+
+# What the history on a diner's record says; any other action shows its code.
+AUDIT_LABELS = {
+    "referral_submitted": _("Request for meals sent"),
+    "referral_updated": _("Request changed and sent again"),
+    "referral_accepted": _("Request accepted"),
+    "referral_more_info": _("More information asked for"),
+    "referral_declined": _("Request declined"),
+    "proxy_granted": _("Someone was allowed to act for the diner"),
+    "proxy_scope_changed": _("What someone may do for the diner was changed"),
+    "proxy_revoked": _("Someone’s access to act for the diner was removed"),
+    "diner_updated": _("Details changed"),
+    "diner_consent_recorded": _("Consent recorded"),
+    "diner_placed_by_hand": _("Placed on the map by a coordinator"),
+    "diner_paused": _("Paused"),
+    "diner_resumed": _("Resumed"),
+    "diner_closed": _("Closed"),
+    RECORD_VIEWED: _("Record looked at"),
+}
+
+
+def _labelled(entries) -> list[AuditEntry]:
+    entries = list(entries)
+    for entry in entries:
+        entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+    return entries
+
+
+def diner_record(diner: Diner) -> dict:
+    """Everything a coordinator sees about one diner (already fetched through the access helper):
+    their requests, who may act for them, what happened to the record and who looked at it."""
+    referrals = list(
+        Referral.objects.filter(diner=diner)
+        .select_related("referrer", "decided_by", "created_by")
+        .order_by("-submitted_at", "-pk")
+    )
+    proxies = list(
+        ProxyAccess.objects.filter(diner=diner)
+        .select_related("referrer", "granted_by", "revoked_by")
+        .order_by("revoked_at", "-granted_at", "-pk")  # live ones (no revoked_at) first
+    )
+    # The diner's own entries and those of their requests, newest first.
+    history = audit.entries_for_object(diner) | AuditEntry.objects.filter(
+        object_type=Referral._meta.label_lower, object_id__in=[str(referral.pk) for referral in referrals]
+    )
+    history = history.select_related("actor").order_by("-created_at", "-pk")
+    return diner_labels(diner) | {
+        "referrals": referrals,
+        "proxies": [access for access in proxies if access.revoked_at is None],
+        "revoked_proxies": [access for access in proxies if access.revoked_at is not None],
+        "history": _labelled(history.exclude(action=RECORD_VIEWED)[:HISTORY_ENTRIES]),
+        "viewed": _labelled(history.filter(action=RECORD_VIEWED)[:VIEWED_ENTRIES]),
+    }

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from meals.workspace import views
+
+# Under /coordinator/, in the "coordinator" namespace.
+urlpatterns = [
+    path("", views.coordinator_home, name="home"),
+]
