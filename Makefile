@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run setup test test-unit test-browser test-postgres ci lint format assets messages makemessages check-messages bench clean
+.PHONY: run setup test test-unit test-browser test-postgres test-browser-postgres ci lint format assets messages makemessages check-messages bench clean
 
 # The demo runs with DEBUG on (load_demo refuses otherwise); production never uses `make run`.
 run: export DEBUG := 1
@@ -66,9 +66,14 @@ test-unit:
 test-browser:
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:cacheprovider tests/browser -q
 
-# The whole suite again on PostgreSQL; pytest-django creates and drops a throw-away test database.
+# The non-browser suite again on PostgreSQL, where the database-specific behaviour lives (row locks,
+# races, constraints, the nearby query); pytest-django creates and drops a throw-away test database.
+# The browser suite proves the pages, not the database: `make test` runs it once, on SQLite.
 test-postgres: setup
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -p no:cacheprovider --ignore=tests/browser -q --create-db
+
+# The browser suite on PostgreSQL too, for when a change to the pages touches database behaviour.
+test-browser-postgres: setup
 	DATABASE_URL=$(PG_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:cacheprovider tests/browser -q --create-db
 
 lint: $(STAMP)

@@ -52,7 +52,11 @@ class UserAdmin(BaseUserAdmin):
         if changed:
             # Role and activation changes made by an admin are audited like any other role change.
             audit.record(
-                action="role_changed", actor=request.user, obj=obj, request=request, detail={"changes": changed}
+                action=audit.Action.ROLE_CHANGED,
+                actor=request.user,
+                obj=obj,
+                request=request,
+                detail={"changes": changed},
             )
 
     def save_formset(self, request, form, formset, change):
@@ -70,7 +74,7 @@ class UserAdmin(BaseUserAdmin):
 
 def _audit_membership(request, membership: CoordinatorMembership, *, granted: bool) -> None:
     audit.record(
-        action="role_changed",
+        action=audit.Action.ROLE_CHANGED,
         actor=request.user,
         obj=membership.user,
         area=membership.area,

@@ -6,7 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
+from casserole.audit_actions import Action, label
 from casserole.models import AuditEntry, Channel
+
+__all__ = ["Action", "client_ip", "entries_for_object", "label", "record"]
 
 # Keys that must never reach the log, whatever a caller passes, at any depth of `detail`.
 _FORBIDDEN_KEYS = {"password", "password1", "password2", "otp_token", "token", "secret", "key", "code", "allergies"}
@@ -40,7 +43,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 def record(
     *,
-    action: str,
+    action: Action,
     actor=None,
     obj: models.Model | None = None,
     area=None,
@@ -49,7 +52,10 @@ def record(
     actor_label: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Write one audit entry: who did what to which object, in which area, from where."""
+    """Write one audit entry: who did what to which object, in which area, from where. `action` must be
+    a member of the registry (`audit.Action`), so every entry has a label a coordinator can read."""
+    if not isinstance(action, Action):
+        raise TypeError(f"audit.record() takes an audit.Action, not {action!r}: add it to casserole/audit_actions.py")
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     clean = _clean(detail or {})

@@ -3,6 +3,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Country(models.TextChoices):
+    """The countries Casserole runs in: areas, addresses and postcodes each belong to one."""
+
+    GB = "GB", _("United Kingdom")
+    JP = "JP", _("Japan")
+
+
 class Channel(models.TextChoices):
     WEB = "web", _("Web")
     PHONE = "phone", _("Phone")
@@ -65,10 +72,6 @@ class OutboundEmail(models.Model):
 class PostcodeCentroid(models.Model):
     """The approximate centre of a postcode district ("E8") or a Japanese 3-digit postcode area
     ("154"): the offline geocoder, loaded by `manage.py load_postcode_centroids`."""
-
-    class Country(models.TextChoices):
-        GB = "GB", _("United Kingdom")
-        JP = "JP", _("Japan")
 
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     # Canonical form only (upper case outward code, or three ASCII digits): the loader normalises it.

@@ -31,7 +31,7 @@ def healthz(request):
 
 def permission_denied(request, exception=None):
     user = getattr(request, "user", None)
-    audit.record(action="access_denied", actor=user, request=request, detail={"path": request.path[:200]})
+    audit.record(action=audit.Action.ACCESS_DENIED, actor=user, request=request, detail={"path": request.path[:200]})
     return render(request, "pages/403.html", status=403)
 
 

@@ -48,6 +48,20 @@ def course_overview(*, user, course: Course) -> dict:
     }
 
 
+def course_lessons(course: Course) -> list[Lesson]:
+    return list(course.lessons.order_by("order"))
+
+
+def lesson_after(lesson: Lesson) -> Lesson | None:
+    """The lesson a cook goes on to once this one is done (None after the last)."""
+    return Lesson.objects.filter(course_id=lesson.course_id, order__gt=lesson.order).order_by("order").first()
+
+
+def certificate_for_code(code: str) -> Certificate | None:
+    """The certificate a public verification code belongs to, with its holder and course."""
+    return Certificate.objects.select_related("user", "course").filter(code=code).first()
+
+
 def attempt_items(attempt: Attempt) -> list:
     return list(attempt.items.select_related("question", "question__lesson").order_by("position"))
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casserole import audit
+from casserole.errors import DomainError
 from casserole.mail import absolute_url, queue_templated_email
 from training.content import read_course
 from training.models import (
@@ -26,10 +27,15 @@ from training.models import (
 )
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+_NOTICE_ACTIONS = {
+    CertificateNotice.Kind.DAYS_60: audit.Action.CERTIFICATE_NOTICE_60_DAYS,
+    CertificateNotice.Kind.DAYS_14: audit.Action.CERTIFICATE_NOTICE_14_DAYS,
+    CertificateNotice.Kind.EXPIRED: audit.Action.CERTIFICATE_NOTICE_EXPIRED,
+}
 
 
-class TrainingError(Exception):
-    """A refusal the cook can act on; the message is shown to them."""
+class TrainingError(DomainError):
+    """Refused on the course or the quiz; the cook sees the message."""
 
 
 @transaction.atomic
@@ -95,7 +101,7 @@ def complete_lesson(*, user, lesson: Lesson) -> None:
     """Record that the cook has read a lesson. Reading it again changes nothing."""
     _, created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
     if created:
-        audit.record(action="lesson_completed", actor=user, obj=lesson, detail={"lesson": lesson.slug})
+        audit.record(action=audit.Action.LESSON_COMPLETED, actor=user, obj=lesson, detail={"lesson": lesson.slug})
 
 
 def start_attempt(*, user, course: Course, rng: random.Random | None = None) -> Attempt:
@@ -122,7 +128,7 @@ def start_attempt(*, user, course: Course, rng: random.Random | None = None) -> 
             AttemptQuestion.objects.bulk_create(
                 [AttemptQuestion(attempt=attempt, question=q, position=i) for i, q in enumerate(drawn, start=1)]
             )
-            audit.record(action="quiz_started", actor=user, obj=attempt)
+            audit.record(action=audit.Action.QUIZ_STARTED, actor=user, obj=attempt)
     except IntegrityError:
         # Another request opened one at the same moment: use that.
         return Attempt.objects.get(user=user, course=course, submitted_at__isnull=True)
@@ -154,7 +160,9 @@ def submit_attempt(*, user, attempt: Attempt, answers: dict[int, int]) -> Attemp
     attempt.submitted_at = timezone.now()
     attempt.passed = score * 100 >= attempt.course.pass_mark_percent * attempt.total
     attempt.save(update_fields=["score", "submitted_at", "passed"])
-    audit.record(action="quiz_submitted", actor=user, obj=attempt, detail={"score": score, "total": attempt.total})
+    audit.record(
+        action=audit.Action.QUIZ_SUBMITTED, actor=user, obj=attempt, detail={"score": score, "total": attempt.total}
+    )
     if attempt.passed:
         _issue_certificate(user=user, attempt=attempt)
     return attempt
@@ -170,7 +178,7 @@ def _issue_certificate(*, user, attempt: Attempt) -> Certificate:
         issued_at=now,
         expires_at=now + timedelta(days=settings.CERTIFICATE_VALID_DAYS),
     )
-    audit.record(action="certificate_issued", actor=user, obj=certificate, area=user.home_area)
+    audit.record(action=audit.Action.CERTIFICATE_ISSUED, actor=user, obj=certificate, area=user.home_area)
     return certificate
 
 
@@ -203,7 +211,7 @@ def send_certificate_notices(*, now=None, on_expired: Callable[[Certificate], No
             _queue_notice(certificate, kind)
             if kind == CertificateNotice.Kind.EXPIRED and on_expired is not None:
                 on_expired(certificate)
-            audit.record(action=f"certificate_notice_{kind}", obj=certificate, area=certificate.user.home_area)
+            audit.record(action=_NOTICE_ACTIONS[kind], obj=certificate, area=certificate.user.home_area)
         sent[kind] += 1
     return sent
 

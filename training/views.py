@@ -13,7 +13,6 @@ from training.access import (
     get_lesson_for_cook,
 )
 from training.forms import QuizForm, VerifyCertificateForm
-from training.models import Certificate
 
 
 @cook_required
@@ -32,9 +31,9 @@ def lesson(request, slug: str):
     lesson = get_lesson_for_cook(current, slug)
     if request.method == "POST":
         services.complete_lesson(user=request.user, lesson=lesson)
-        following = current.lessons.filter(order__gt=lesson.order).order_by("order").first()
+        following = selectors.lesson_after(lesson)
         return redirect("training:lesson", slug=following.slug) if following else redirect("training:course")
-    lessons = list(current.lessons.order_by("order"))
+    lessons = selectors.course_lessons(current)
     return render(
         request,
         "training/lesson.html",
@@ -113,5 +112,5 @@ def verify(request):
     searched = False
     if form.is_bound and form.is_valid():
         searched = True
-        found = Certificate.objects.select_related("user", "course").filter(code=form.cleaned_data["code"]).first()
+        found = selectors.certificate_for_code(form.cleaned_data["code"])
     return render(request, "training/verify.html", {"form": form, "found": found, "searched": searched})

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.onboarding.models import CookProfile, IdentityCheck
 from accounts.onboarding.services import default_distance_unit
 from accounts.people.models import Area
-from casserole.geocoding import normalise_postcode
+from casserole.addresses import PostalAddressFields
 from casserole.phones import normalise_phone
 
 MAX_TRAVEL_DISTANCE = Decimal(50)
@@ -37,7 +37,18 @@ class TravelDistanceField(forms.DecimalField):
         return super().to_python(value)
 
 
-class CookProfileForm(forms.Form):
+class CookProfileForm(PostalAddressFields):
+    # The address questions (from PostalAddressFields) come after the phone, as the page asks them.
+    field_order = (
+        "full_name",
+        "name_reading",
+        "phone",
+        *PostalAddressFields.base_fields,
+        "travel_distance",
+        "frequency",
+        "cooking_likes",
+        "note_for_diners",
+    )
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=150,
@@ -64,48 +75,6 @@ class CookProfileForm(forms.Form):
             "required": _("Enter your phone number"),
             "max_length": _("Enter a phone number, like 020 7946 0018 or 03-1234-5678"),
         },
-    )
-    country = forms.ChoiceField(
-        label=_("Which country do you live in?"),
-        choices=Area.Country.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Select the country you live in"),
-            "invalid_choice": _("Select the country you live in"),
-        },
-    )
-    address_line1 = forms.CharField(
-        label=_("Address line 1"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
-        error_messages={
-            "required": _("Enter address line 1, typically the building and street"),
-            "max_length": _("Address line 1 must be 150 characters or fewer"),
-        },
-    )
-    address_line2 = forms.CharField(
-        label=_("Address line 2 (optional)"),
-        max_length=150,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
-        error_messages={"max_length": _("Address line 2 must be 150 characters or fewer")},
-    )
-    town = forms.CharField(
-        label=_("Town or city"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2", "class": "govuk-!-width-two-thirds"}),
-        error_messages={
-            "required": _("Enter your town or city"),
-            "max_length": _("Town or city must be 100 characters or fewer"),
-        },
-    )
-    postcode = forms.CharField(
-        label=_("Postcode"),
-        max_length=16,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "postal-code", "spellcheck": "false", "class": "govuk-input--width-10"}
-        ),
-        error_messages={"required": _("Enter your postcode"), "max_length": _("Enter a real postcode")},
     )
     travel_distance = TravelDistanceField(
         label=_("How far will you travel to take a meal to someone?"),
@@ -157,6 +126,13 @@ class CookProfileForm(forms.Form):
 
     def __init__(self, *args, unit: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        # The cook answers about their own home.
+        self.fields["country"].label = _("Which country do you live in?")
+        self.fields["country"].error_messages.update(
+            required=_("Select the country you live in"), invalid_choice=_("Select the country you live in")
+        )
+        self.fields["town"].error_messages["required"] = _("Enter your town or city")
+        self.fields["postcode"].error_messages["required"] = _("Enter your postcode")
         # The unit shown after the distance box, which the view passes on to be stored with the number.
         self.unit = unit or default_unit(self._country_shown())
         self.fields["travel_distance"].help_text = _(
@@ -177,7 +153,8 @@ class CookProfileForm(forms.Form):
         cleaned = super().clean()
         country = cleaned.get("country")
         if not country:
-            # Phone numbers and postcodes are read by country: they are checked once one is chosen.
+            # Phone numbers are read by country: they are checked once one is chosen (the postcode too,
+            # in PostalAddressFields).
             return cleaned
         if "phone" in cleaned:
             phone = normalise_phone(cleaned["phone"], country=country)
@@ -185,17 +162,6 @@ class CookProfileForm(forms.Form):
                 self.add_error("phone", _("Enter a phone number, like 020 7946 0018 or 03-1234-5678"))
             else:
                 cleaned["phone"] = phone
-        if "postcode" in cleaned:
-            postcode = normalise_postcode(country=country, postcode=cleaned["postcode"])
-            if postcode is None:
-                message = (
-                    _("Enter a postcode with 7 digits, like 154-0004")
-                    if country == Area.Country.JP
-                    else _("Enter a real postcode, like E8 1DY")
-                )
-                self.add_error("postcode", message)
-            else:
-                cleaned["postcode"] = postcode
         return cleaned
 
 

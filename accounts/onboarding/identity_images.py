@@ -24,6 +24,8 @@ from django.core.files.storage import storages
 from django.utils.translation import gettext
 from PIL import Image, ImageFile, ImageOps
 
+from casserole.errors import DomainError
+
 # HEIC/HEIF (iPhone photos) opens through Pillow once this plugin is registered.
 pillow_heif.register_heif_opener()
 
@@ -43,12 +45,8 @@ STORED_NAME = re.compile(r"[0-9a-f]{32}\.jpg")
 READ_CHUNK = 64 * 1024
 
 
-class IdentityImageError(Exception):
+class IdentityImageError(DomainError):
     """The upload cannot be used; `message` tells the cook what to do instead."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

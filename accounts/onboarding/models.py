@@ -4,10 +4,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.people.models import Area, User
+from casserole.addresses import PostalAddress
 from casserole.geocoding import KM_PER_MILE, GeocodeSource
 
 
-class CookProfile(models.Model):
+class CookProfile(PostalAddress):
     """What a cook tells us about themselves, where they live, and where they are in onboarding.
     The address and exact coordinates are private: only the cook and their area's coordinators see
     them; other people see the neighbourhood name and a rounded distance at most."""
@@ -26,11 +27,7 @@ class CookProfile(models.Model):
         OCCASIONALLY = "occasionally", _("Now and then")
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="cook_profile")
-    country = models.CharField(_("country"), max_length=2, choices=Area.Country.choices)
-    address_line1 = models.CharField(_("address line 1"), max_length=150)
-    address_line2 = models.CharField(_("address line 2"), max_length=150, blank=True)
-    town = models.CharField(_("town or city"), max_length=100, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=10)  # canonical form (casserole.postcodes)
+    # Where they live: the PostalAddress fields and these.
     # Null means "needs placing": the geocoder could not place the cook, a coordinator sets a pin.
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)

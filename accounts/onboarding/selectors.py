@@ -45,6 +45,24 @@ def identity_state(
     return "not_started", None
 
 
+def cook_profile(cook: User) -> CookProfile | None:
+    """The cook's own profile, or None before they have filled it in."""
+    return CookProfile.objects.filter(user=cook).first()
+
+
+def has_profile(cook: User) -> bool:
+    return CookProfile.objects.filter(user=cook).exists()
+
+
+def latest_stripe_check(cook: User) -> IdentityCheck | None:
+    """The cook's newest online (Stripe) check: the one Stripe has just sent them back from."""
+    return (
+        IdentityCheck.objects.filter(cook=cook, method=IdentityCheck.Method.STRIPE)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def recent_identity_checks(cook: User) -> list[IdentityCheck]:
     return list(IdentityCheck.objects.filter(cook=cook).order_by("-created_at", "-pk")[:RECENT_CHECKS])
 
@@ -85,7 +103,7 @@ def cook_status(cook: User) -> dict:
     the profile, the recent identity checks, the current course, and the course overview's three
     (lessons with progress, attempts, latest certificate) — 10, or 8 with no current course."""
     blockers = activation_blockers(cook)
-    profile = CookProfile.objects.filter(user=cook).first()
+    profile = cook_profile(cook)
     checks = recent_identity_checks(cook)
     identity, check = identity_state(checks, approved=Blocker.IDENTITY not in blockers, has_profile=profile is not None)
     course = _course_step(cook, certified=Blocker.CERTIFICATE not in blockers)

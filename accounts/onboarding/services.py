@@ -19,24 +19,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.onboarding import identity_images
+from accounts.onboarding.eligibility import identity_approved
 from accounts.onboarding.models import CookProfile, IdentityCheck
 from accounts.people.models import Area, User
-from accounts.people.selectors import area_for_postcode, coordinators_of
+from accounts.people.notices import notify_coordinators
+from accounts.people.selectors import area_for_postcode
 from casserole import audit, geocoding
+from casserole.addresses import address_for_geocoder
+from casserole.errors import DomainError
 from casserole.mail import absolute_url, queue_templated_email
 
 logger = logging.getLogger(__name__)
 
 
-class OnboardingError(Exception):
-    """A refusal the person can act on; the message is shown to them."""
-
-
-def _address_for_geocoder(*, address_line1: str, address_line2: str, town: str, country: str) -> str:
-    # GSI wants the address as written in Japan: largest part first, no separators.
-    if country == Area.Country.JP:
-        return "".join(part for part in (town, address_line1, address_line2) if part)
-    return ", ".join(part for part in (address_line1, address_line2, town) if part)
+class OnboardingError(DomainError):
+    """Refused while a cook signs up, or while a coordinator reviews them."""
 
 
 def default_distance_unit(country: str) -> str:
@@ -69,9 +66,7 @@ def save_cook_profile(
     if not cook.is_cook:
         raise OnboardingError(_("Only cooks have a cook profile."))
     existing = CookProfile.objects.filter(user=cook).first()
-    address = _address_for_geocoder(
-        address_line1=address_line1, address_line2=address_line2, town=town, country=country
-    )
+    address = address_for_geocoder(country=country, address_line1=address_line1, address_line2=address_line2, town=town)
     moved = existing is None or (
         existing.country,
         existing.postcode,
@@ -116,7 +111,7 @@ def save_cook_profile(
         cook.home_area = area
         cook.save(update_fields=["full_name", "name_reading", "phone", "home_area"])
         audit.record(
-            action="cook_profile_created" if created else "cook_profile_updated",
+            action=audit.Action.COOK_PROFILE_CREATED if created else audit.Action.COOK_PROFILE_UPDATED,
             actor=cook,
             obj=profile,
             area=area,
@@ -149,7 +144,7 @@ def submit_identity_photo(*, cook: User, document_type: str, upload, request=Non
         raise OnboardingError(_("Select the type of document"))
     if not may_send_photo(cook):
         raise OnboardingError(_("You already have an identity check in progress. Wait for it to finish."))
-    if IdentityCheck.objects.filter(cook=cook, status=IdentityCheck.Status.APPROVED).exists():
+    if identity_approved(cook):
         raise OnboardingError(_("Your identity has already been approved."))
     try:
         prepared = identity_images.prepare_identity_image(upload)
@@ -163,7 +158,7 @@ def submit_identity_photo(*, cook: User, document_type: str, upload, request=Non
                 cook=cook, method=IdentityCheck.Method.PHOTO, document_type=document_type, image_name=name
             )
             audit.record(
-                action="identity_photo_submitted",
+                action=audit.Action.IDENTITY_PHOTO_SUBMITTED,
                 actor=cook,
                 obj=check,
                 area=cook.home_area,
@@ -198,7 +193,11 @@ def _replace_stalled_stripe_check(cook: User, *, request=None) -> None:
         check.reason = _("Replaced by a photo of your document.")
         check.save(update_fields=["status", "reason", "updated_at"])
         audit.record(
-            action="identity_stripe_replaced_by_photo", actor=cook, obj=check, area=cook.home_area, request=request
+            action=audit.Action.IDENTITY_STRIPE_REPLACED_BY_PHOTO,
+            actor=cook,
+            obj=check,
+            area=cook.home_area,
+            request=request,
         )
 
 
@@ -235,7 +234,9 @@ def purge_identity_images(*, now=None) -> int:
                 }
                 tell_cook(check.cook, "identity_expired")
             check.save()
-            audit.record(action="identity_photo_purged", obj=check, area=check.cook.home_area, actor_label="system")
+            audit.record(
+                action=audit.Action.IDENTITY_PHOTO_PURGED, obj=check, area=check.cook.home_area, actor_label="system"
+            )
     return len(purged) + _delete_stray_files(cutoff, already_going=purged)
 
 
@@ -278,16 +279,12 @@ def _tell_coordinators_a_check_is_waiting(check: IdentityCheck) -> None:
     area = check.cook.home_area
     if area is None:
         return
-    coordinators = coordinators_of([area.pk])
-    for coordinator in coordinators:
-        language = coordinator.preferred_language
-        queue_templated_email(
-            to=coordinator.email,
-            template="accounts/email/identity_waiting",
-            context={
-                "area_name": area.display_name(language),
-                "url": absolute_url("coordinator:identity_queue", language),
-                "days": settings.IDENTITY_IMAGE_RETENTION_DAYS,
-            },
-            language=language,
-        )
+    notify_coordinators(
+        area_ids=[area.pk],
+        template="accounts/email/identity_waiting",
+        url_name="coordinator:identity_queue",
+        context=lambda coordinator: {
+            "area_name": area.display_name(coordinator.preferred_language),
+            "days": settings.IDENTITY_IMAGE_RETENTION_DAYS,
+        },
+    )

@@ -43,10 +43,10 @@ CANCELED = "identity.verification_session.canceled"
 
 # What each event does to our check, and the audit action it writes.
 _TRANSITIONS = {
-    VERIFIED: (IdentityCheck.Status.APPROVED, "identity_stripe_verified"),
-    REQUIRES_INPUT: (IdentityCheck.Status.NEEDS_INPUT, "identity_stripe_needs_input"),
-    PROCESSING: (IdentityCheck.Status.PENDING, "identity_stripe_processing"),
-    CANCELED: (IdentityCheck.Status.CANCELLED, "identity_stripe_cancelled"),
+    VERIFIED: (IdentityCheck.Status.APPROVED, audit.Action.IDENTITY_STRIPE_VERIFIED),
+    REQUIRES_INPUT: (IdentityCheck.Status.NEEDS_INPUT, audit.Action.IDENTITY_STRIPE_NEEDS_INPUT),
+    PROCESSING: (IdentityCheck.Status.PENDING, audit.Action.IDENTITY_STRIPE_PROCESSING),
+    CANCELED: (IdentityCheck.Status.CANCELLED, audit.Action.IDENTITY_STRIPE_CANCELLED),
 }
 # The email each new status sends the cook (none while Stripe is still processing).
 _EMAILS = {
@@ -150,7 +150,9 @@ def start_stripe_check(*, cook: User, return_url: str, request=None) -> str:
     try:
         with transaction.atomic():
             check = IdentityCheck.objects.create(cook=cook, method=IdentityCheck.Method.STRIPE)
-            audit.record(action="identity_stripe_started", actor=cook, obj=check, area=cook.home_area, request=request)
+            audit.record(
+                action=audit.Action.IDENTITY_STRIPE_STARTED, actor=cook, obj=check, area=cook.home_area, request=request
+            )
     except IntegrityError as error:
         # Another request (a double click) opened a check at the same moment: carry on with that one.
         check = open_identity_check(cook)
@@ -182,7 +184,7 @@ def _resume(check: IdentityCheck, *, return_url: str, request) -> str | None:
         return session.url
     if session.status == "canceled":
         # Cancelled at Stripe before its event reached us: close ours so the cook can start again.
-        _close_check(check, action="identity_stripe_cancelled", request=request)
+        _close_check(check, action=audit.Action.IDENTITY_STRIPE_CANCELLED, request=request)
         return None
     raise OnboardingError(_("We're already checking your document. We'll email you when it's done."))
 
@@ -203,7 +205,7 @@ def _create_session(check: IdentityCheck, *, return_url: str, request) -> str:
     except stripe.StripeError as error:
         # Never the message: Stripe's errors can echo what was sent. The type and check id are enough.
         logger.warning("Stripe: could not create a session for identity check %s (%s)", check.pk, type(error).__name__)
-        _close_check(check, action="identity_stripe_unavailable", request=request, actor=check.cook)
+        _close_check(check, action=audit.Action.IDENTITY_STRIPE_UNAVAILABLE, request=request, actor=check.cook)
         raise _unavailable() from error
     IdentityCheck.objects.filter(pk=check.pk, stripe_session_id__isnull=True).update(
         stripe_session_id=session.id, updated_at=timezone.now()
@@ -229,12 +231,12 @@ def cancel_stripe_check(*, cook: User, request=None) -> IdentityCheck:
         except stripe.StripeError as error:
             logger.warning("Stripe: could not cancel identity check %s (%s)", check.pk, type(error).__name__)
             raise _unavailable() from error
-    _close_check(check, action="identity_stripe_cancelled_by_cook", request=request, actor=cook)
+    _close_check(check, action=audit.Action.IDENTITY_STRIPE_CANCELLED_BY_COOK, request=request, actor=cook)
     check.refresh_from_db()
     return check
 
 
-def _close_check(check: IdentityCheck, *, action: str, request, actor: User | None = None) -> None:
+def _close_check(check: IdentityCheck, *, action: audit.Action, request, actor: User | None = None) -> None:
     """Cancel an open Stripe check that can go no further, so the cook may start again."""
     with transaction.atomic():
         check = IdentityCheck.objects.select_for_update().select_related("cook").get(pk=check.pk)

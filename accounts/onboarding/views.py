@@ -19,7 +19,15 @@ from accounts.onboarding import services as cook_services
 from accounts.onboarding import stripe_identity
 from accounts.onboarding.forms import CookProfileForm, IdentityPhotoForm
 from accounts.onboarding.models import CookProfile, IdentityCheck
-from accounts.onboarding.selectors import cook_status, identity_state, recent_identity_checks, stripe_problem
+from accounts.onboarding.selectors import (
+    cook_profile,
+    cook_status,
+    has_profile,
+    identity_state,
+    latest_stripe_check,
+    recent_identity_checks,
+    stripe_problem,
+)
 from accounts.people.models import Area
 from casserole.access import cook_required
 from casserole.phones import phone_for_display
@@ -66,7 +74,7 @@ def _profile_initial(request, profile: CookProfile | None) -> dict:
 @require_http_methods(["GET", "POST"])
 def profile(request):
     cook = request.user
-    existing = CookProfile.objects.filter(user=cook).first()
+    existing = cook_profile(cook)
     form = CookProfileForm(
         request.POST if request.method == "POST" else None,
         initial=_profile_initial(request, existing),
@@ -117,9 +125,8 @@ def _saved_message(cook, saved: CookProfile) -> str:
 def identity(request):
     cook = request.user
     checks = recent_identity_checks(cook)
-    has_profile = CookProfile.objects.filter(user=cook).exists()
     state, check = identity_state(
-        checks, approved=onboarding_eligibility.identity_approved(cook), has_profile=has_profile
+        checks, approved=onboarding_eligibility.identity_approved(cook), has_profile=has_profile(cook)
     )
     return render(
         request,
@@ -138,7 +145,7 @@ def identity(request):
 @require_http_methods(["GET", "POST"])
 def identity_photo(request):
     cook = request.user
-    if not CookProfile.objects.filter(user=cook).exists():
+    if not has_profile(cook):
         messages.info(request, _("Fill in your profile first: the coordinator compares your document with it."))
         return redirect("accounts:cook_profile")
     if onboarding_eligibility.identity_approved(cook):
@@ -190,11 +197,7 @@ def identity_stripe_start(request):
 @require_GET
 def identity_stripe_return(request):
     cook = request.user
-    check = (
-        IdentityCheck.objects.filter(cook=cook, method=IdentityCheck.Method.STRIPE)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    check = latest_stripe_check(cook)
     return render(
         request,
         "cooks/stripe_return.html",

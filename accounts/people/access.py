@@ -2,7 +2,13 @@
 
 from django.http import Http404
 
-from accounts.people.models import Area, CoordinatorMembership, Invitation
+from accounts.people.models import Area, CoordinatorMembership, Invitation, User
+
+
+def can_manage_area(user: User, area: Area) -> bool:
+    """Whether the user may act for this area: an admin for every area, a coordinator for their own.
+    Services check it before any coordinator's write; the scoped querysets below are its SQL form."""
+    return user.is_superuser or area.pk in user.coordinated_area_ids
 
 
 def areas_for_coordinator(user):

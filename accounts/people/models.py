@@ -8,17 +8,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from casserole.distances import DistanceUnit
+from casserole.models import Country
+
 
 class Area(models.Model):
     """A local club: its coordinators look after the cooks and diners who live in it."""
 
-    class Country(models.TextChoices):
-        GB = "GB", _("United Kingdom")
-        JP = "JP", _("Japan")
-
-    class DistanceUnit(models.TextChoices):
-        KM = "km", _("kilometres")
-        MILES = "mi", _("miles")
+    # casserole's, kept here too so that code about areas can say Area.Country.JP.
+    Country = Country
+    DistanceUnit = DistanceUnit
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_ja = models.CharField(_("name in Japanese"), max_length=100, blank=True)

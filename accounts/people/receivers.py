@@ -8,17 +8,17 @@ from casserole import audit
 
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs):
-    audit.record(action="signed_in", actor=user, obj=user, request=request)
+    audit.record(action=audit.Action.SIGNED_IN, actor=user, obj=user, request=request)
 
 
 @receiver(user_logged_out)
 def _signed_out(sender, request, user, **kwargs):
     if user is not None:
-        audit.record(action="signed_out", actor=user, obj=user, request=request)
+        audit.record(action=audit.Action.SIGNED_OUT, actor=user, obj=user, request=request)
 
 
 @receiver(user_login_failed)
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
     # Only the email tried is kept: never the password.
     tried = str(credentials.get("email") or credentials.get("username") or "")[:254]
-    audit.record(action="sign_in_failed", actor_label=tried, request=request)
+    audit.record(action=audit.Action.SIGN_IN_FAILED, actor_label=tried, request=request)

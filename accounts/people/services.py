@@ -14,21 +14,19 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.people.access import can_manage_area
 from accounts.people.models import Area, CoordinatorMembership, Invitation, User
 from casserole import audit
+from casserole.errors import DomainError
 from casserole.mail import queue_templated_email
 
 
-class AccountError(Exception):
-    """A refusal the person can act on; the message is shown to them."""
+class AccountError(DomainError):
+    """Refused on an account: invitations, memberships, email, sign-in and two-factor."""
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def can_manage_area(user: User, area: Area) -> bool:
-    return user.is_superuser or area.pk in user.coordinated_area_ids
 
 
 @transaction.atomic
@@ -53,7 +51,7 @@ def invite_coordinator(*, by: User, area: Area, email: str, full_name: str, requ
         token_hash=hash_token(token),
         expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    audit.record(action="coordinator_invited", actor=by, obj=invitation, area=area, request=request)
+    audit.record(action=audit.Action.COORDINATOR_INVITED, actor=by, obj=invitation, area=area, request=request)
     language = "ja" if area.country == Area.Country.JP else "en"
     queue_templated_email(
         to=email,
@@ -128,9 +126,11 @@ def accept_invitation(
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    audit.record(action="invitation_accepted", actor=user, obj=invitation, area=invitation.area, request=request)
     audit.record(
-        action="role_changed",
+        action=audit.Action.INVITATION_ACCEPTED, actor=user, obj=invitation, area=invitation.area, request=request
+    )
+    audit.record(
+        action=audit.Action.ROLE_CHANGED,
         actor=user,
         obj=user,
         area=invitation.area,
@@ -149,7 +149,9 @@ def revoke_invitation(*, by: User, invitation: Invitation, request=None) -> None
         raise AccountError(_("This invitation is no longer open."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit.record(action="invitation_revoked", actor=by, obj=invitation, area=invitation.area, request=request)
+    audit.record(
+        action=audit.Action.INVITATION_REVOKED, actor=by, obj=invitation, area=invitation.area, request=request
+    )
 
 
 @transaction.atomic
@@ -164,7 +166,7 @@ def remove_coordinator_area(*, by: User, membership: CoordinatorMembership, requ
     if not user.coordinator_memberships.exists():
         user.is_coordinator = False
         user.save(update_fields=["is_coordinator"])
-    audit.record(action="role_changed", actor=by, obj=user, area=area, request=request, detail=detail)
+    audit.record(action=audit.Action.ROLE_CHANGED, actor=by, obj=user, area=area, request=request, detail=detail)
 
 
 @transaction.atomic
@@ -179,7 +181,7 @@ def set_roles(*, by: User, user: User, roles: dict[str, bool], request=None) -> 
     for name, value in changed.items():
         setattr(user, name, value)
     user.save(update_fields=list(changed))
-    audit.record(action="role_changed", actor=by, obj=user, request=request, detail={"changes": changed})
+    audit.record(action=audit.Action.ROLE_CHANGED, actor=by, obj=user, request=request, detail={"changes": changed})
 
 
 @transaction.atomic
@@ -193,7 +195,7 @@ def set_active(*, by: User, user: User, active: bool, reason: str, request=None)
     user.is_active = active
     user.save(update_fields=["is_active"])
     audit.record(
-        action="account_reactivated" if active else "account_deactivated",
+        action=audit.Action.ACCOUNT_REACTIVATED if active else audit.Action.ACCOUNT_DEACTIVATED,
         actor=by,
         obj=user,
         request=request,
@@ -207,7 +209,7 @@ def update_profile(*, user: User, full_name: str, name_reading: str, phone: str,
     user.full_name, user.name_reading, user.phone = full_name, name_reading, phone
     user.preferred_language = preferred_language
     user.save(update_fields=["full_name", "name_reading", "phone", "preferred_language"])
-    audit.record(action="profile_updated", actor=user, obj=user, request=request)
+    audit.record(action=audit.Action.PROFILE_UPDATED, actor=user, obj=user, request=request)
 
 
 @transaction.atomic
@@ -220,7 +222,7 @@ def apply_signup_details(*, user: User, data: dict, request=None) -> None:
     user.is_cook = "cook" in roles
     user.is_referrer = "referrer" in roles
     user.save(update_fields=["full_name", "name_reading", "is_cook", "is_referrer"])
-    audit.record(action="signed_up", actor=user, obj=user, request=request, detail={"roles": sorted(roles)})
+    audit.record(action=audit.Action.SIGNED_UP, actor=user, obj=user, request=request, detail={"roles": sorted(roles)})
 
 
 # Two-factor ---------------------------------------------------------------------------------------
@@ -241,17 +243,21 @@ def confirm_totp(*, user: User, device: TOTPDevice, token: str, request=None) ->
     if device.user_id != user.pk or device.confirmed:
         raise AccountError(_("Start setting up your authenticator again."))
     if not device.verify_is_allowed()[0]:
-        audit.record(action="second_factor_failed", actor=user, obj=user, request=request, detail={"throttled": True})
+        audit.record(
+            action=audit.Action.SECOND_FACTOR_FAILED, actor=user, obj=user, request=request, detail={"throttled": True}
+        )
         raise AccountError(_("Too many wrong codes. Wait a few minutes, then try again."))
     if not device.verify_token(token):
-        audit.record(action="second_factor_failed", actor=user, obj=user, request=request, detail={"stage": "setup"})
+        audit.record(
+            action=audit.Action.SECOND_FACTOR_FAILED, actor=user, obj=user, request=request, detail={"stage": "setup"}
+        )
         raise AccountError(_("That code did not work. Check the time on your phone and enter the newest code."))
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _replace_backup_codes(user)
-        audit.record(action="second_factor_enrolled", actor=user, obj=user, request=request)
+        audit.record(action=audit.Action.SECOND_FACTOR_ENROLLED, actor=user, obj=user, request=request)
     return codes
 
 
@@ -267,7 +273,7 @@ def _replace_backup_codes(user: User) -> list[str]:
 def regenerate_backup_codes(*, user: User, request=None) -> list[str]:
     """New backup codes; the old ones stop working."""
     codes = _replace_backup_codes(user)
-    audit.record(action="backup_codes_regenerated", actor=user, obj=user, request=request)
+    audit.record(action=audit.Action.BACKUP_CODES_REGENERATED, actor=user, obj=user, request=request)
     return codes
 
 
@@ -284,13 +290,17 @@ def verify_second_factor(*, user: User, token: str, request=None):
         allowed, _reason = device.verify_is_allowed()
         if not allowed:
             audit.record(
-                action="second_factor_failed", actor=user, obj=user, request=request, detail={"throttled": True}
+                action=audit.Action.SECOND_FACTOR_FAILED,
+                actor=user,
+                obj=user,
+                request=request,
+                detail={"throttled": True},
             )
             raise AccountError(_("Too many wrong codes. Wait a few minutes, then try again."))
         if device.verify_token(token):
-            audit.record(action="second_factor_passed", actor=user, obj=user, request=request)
+            audit.record(action=audit.Action.SECOND_FACTOR_PASSED, actor=user, obj=user, request=request)
             return device
-    audit.record(action="second_factor_failed", actor=user, obj=user, request=request)
+    audit.record(action=audit.Action.SECOND_FACTOR_FAILED, actor=user, obj=user, request=request)
     raise AccountError(_("That code did not work. Enter the newest 6-digit code from your app, or a backup code."))
 
 
@@ -301,6 +311,6 @@ def disable_second_factor(*, user: User, request=None) -> None:
         raise AccountError(_("Coordinators and administrators must keep two-factor sign-in on."))
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit.record(action="second_factor_disabled", actor=user, obj=user, request=request)
+    audit.record(action=audit.Action.SECOND_FACTOR_DISABLED, actor=user, obj=user, request=request)
     if request is not None:
         update_session_auth_hash(request, user)

@@ -13,16 +13,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
-from django_otp.plugins.otp_static.models import StaticToken
 
-from accounts.people import services
+from accounts.people import selectors, services
 from accounts.people.access import (
     areas_for_coordinator,
     get_invitation_for_management,
     get_membership_for_management,
 )
 from accounts.people.forms import InvitationAcceptForm, InviteCoordinatorForm, OneTimeCodeForm, ProfileForm
-from accounts.people.models import User
 from casserole.access import coordinator_required
 
 
@@ -42,7 +40,7 @@ def dashboard(request):
         "accounts/dashboard.html",
         {
             "has_two_factor": user_has_device(user, confirmed=True),
-            "backup_codes_left": StaticToken.objects.filter(device__user=user).count(),
+            "backup_codes_left": selectors.backup_codes_left(user),
         },
     )
 
@@ -144,7 +142,7 @@ def backup_codes(request):
         "accounts/backup_codes.html",
         {
             "codes": codes,
-            "codes_left": StaticToken.objects.filter(device__user=request.user).count(),
+            "codes_left": selectors.backup_codes_left(request.user),
             "next": _safe_next(request, _home_for(request.user)),
         },
     )
@@ -168,7 +166,7 @@ def accept_invitation(request, token: str):
     invitation = services.get_usable_invitation(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=410)
-    existing = User.objects.filter(email__iexact=invitation.email).first()
+    existing = selectors.existing_account_for(invitation)
     if existing is not None and request.user != existing:
         # The person already has an account: they prove it is theirs by signing in, then come back.
         messages.info(request, _("You already have an account with this email address. Sign in to accept."))

@@ -1,6 +1,7 @@
 """Forms for the coordinator's cook pages. They check the shape of the input; accounts.review.services
 checks the rules (whose cook, which check, the activation gate) and its refusals come back as form
-errors. Only the fields declared here are read, so extra POST fields (status, area...) change nothing."""
+errors. Only the fields declared here are read, so extra POST fields (status, area...) change nothing.
+Suspending and reactivating ask with casserole.status.StatusReasonForm."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -69,25 +70,3 @@ class SeenInPersonForm(forms.Form):
         label=_("I have seen this document and it matches the cook’s profile"),
         error_messages={"required": _("Confirm that you have seen the document and it matches the cook’s profile")},
     )
-
-
-class StatusReasonForm(forms.Form):
-    """Suspend or reactivate: the reason is required and the cook sees it."""
-
-    reason = forms.CharField(
-        label=_("Reason"),
-        help_text=_("The cook will see this."),
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": _("Enter the reason, so the cook knows why"),
-            "max_length": _("The reason must be %(limit_value)d characters or fewer"),
-        },
-    )
-
-    def __init__(self, *args, label=None, required_message=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if label:
-            self.fields["reason"].label = label
-        if required_message:
-            self.fields["reason"].error_messages["required"] = required_message

@@ -2,19 +2,20 @@
 
 Each page is built in a fixed number of queries, whatever the number of cooks or checks (the tests
 count them). The activation gate itself is `accounts.onboarding.eligibility.activation_blockers`; the cook list
-repeats its conditions as SQL annotations only so a page of 50 cooks needs no query per row. When the
-gate changes, change `with_stage` too (tests/accounts/test_review_pages.py compares the two).
+builds its stages on the gate's SQL form there (`with_gate`, `BLOCKED_WHERE`), so a page of 50 cooks needs
+no query per row (tests/accounts/test_review_pages.py compares the stages with the gate).
 """
 
-from allauth.account.models import EmailAddress
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.onboarding.eligibility import BLOCKED_WHERE, Blocker, with_gate
 from accounts.onboarding.models import CookProfile, IdentityCheck
 from accounts.people.models import User
 from accounts.review.access import cooks_for_coordinator
+from casserole import audit
 from casserole.models import AuditEntry
 from training.models import Certificate, Lesson
 from training.selectors import certificate_state, current_course
@@ -53,52 +54,23 @@ class Stage:
     values = [value for value, _label in choices]
 
 
-# What the audit entries on a cook's page say; any other action shows its code.
-AUDIT_LABELS = {
-    "cook_profile_created": _("Profile completed"),
-    "cook_profile_updated": _("Profile changed"),
-    "cook_placed_by_hand": _("Placed on the map by a coordinator"),
-    "identity_photo_submitted": _("Identity photo sent"),
-    "identity_check_viewed": _("Identity check looked at"),
-    "identity_photo_viewed": _("Identity photo looked at"),
-    "identity_check_approved": _("Identity approved"),
-    "identity_check_rejected": _("Identity not approved"),
-    "identity_seen_in_person": _("Identity document seen in person"),
-    "identity_photo_purged": _("Identity photo deleted after the time limit"),
-    "identity_stripe_started": _("Online identity check started"),
-    "identity_stripe_verified": _("Online identity check passed"),
-    "identity_stripe_needs_input": _("Online identity check needs something from the cook"),
-    "identity_stripe_processing": _("Online identity check in progress"),
-    "identity_stripe_cancelled": _("Online identity check cancelled"),
-    "identity_stripe_unavailable": _("Online identity check unavailable"),
-    "cook_approved": _("Approved as a cook"),
-    "cook_suspended": _("Suspended"),
-    "cook_reactivated": _("Reactivated"),
-}
-
-
 def with_stage(cooks):
     """Annotate each cook with `stage` (see Stage). Precedence: a suspension wins; then what the
     coordinator or cook must do next, in the order of the gate; placing comes before the identity
     check because a cook nobody can place cannot be matched, active or not."""
-    now = timezone.now()
-    return cooks.annotate(
-        email_confirmed=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)),
-        identity_approved=Exists(
-            IdentityCheck.objects.filter(cook=OuterRef("pk"), status=IdentityCheck.Status.APPROVED)
-        ),
+    # The cooks listed all live in an area, so the gate's AREA condition never holds here.
+    return with_gate(cooks, at=timezone.now()).annotate(
         identity_open=Exists(IdentityCheck.objects.filter(cook=OuterRef("pk"), status__in=IdentityCheck.OPEN_STATUSES)),
-        certificate_valid=Exists(Certificate.objects.filter(user=OuterRef("pk")).valid(now)),
         stage=Case(
             When(cook_profile__status=CookProfile.Status.SUSPENDED, then=Value(Stage.SUSPENDED)),
-            When(cook_profile__isnull=True, then=Value(Stage.NO_PROFILE)),
+            When(BLOCKED_WHERE[Blocker.PROFILE], then=Value(Stage.NO_PROFILE)),
             When(cook_profile__latitude__isnull=True, then=Value(Stage.NEEDS_PLACING)),
             When(cook_profile__longitude__isnull=True, then=Value(Stage.NEEDS_PLACING)),
             When(cook_profile__status=CookProfile.Status.ACTIVE, then=Value(Stage.ACTIVE)),
-            When(email_confirmed=False, then=Value(Stage.EMAIL)),
-            When(Q(identity_approved=False, identity_open=True), then=Value(Stage.IDENTITY_WAITING)),
-            When(identity_approved=False, then=Value(Stage.IDENTITY_NOT_APPROVED)),
-            When(certificate_valid=False, then=Value(Stage.COURSE)),
+            When(BLOCKED_WHERE[Blocker.EMAIL], then=Value(Stage.EMAIL)),
+            When(BLOCKED_WHERE[Blocker.IDENTITY] & Q(identity_open=True), then=Value(Stage.IDENTITY_WAITING)),
+            When(BLOCKED_WHERE[Blocker.IDENTITY], then=Value(Stage.IDENTITY_NOT_APPROVED)),
+            When(BLOCKED_WHERE[Blocker.CERTIFICATE], then=Value(Stage.COURSE)),
             default=Value(Stage.READY),
         ),
     )
@@ -166,10 +138,10 @@ def cook_detail(cook: User) -> dict:
     targets = Q(object_type=IdentityCheck._meta.label_lower, object_id__in=[str(check.pk) for check in checks])
     if profile is not None:
         targets |= Q(object_type=CookProfile._meta.label_lower, object_id=str(profile.pk))
-    audit = list(AuditEntry.objects.filter(targets).select_related("actor")[:RECENT_AUDIT_ENTRIES])
-    for entry in audit:
-        entry.label = AUDIT_LABELS.get(entry.action, entry.action)
-    return {"profile": profile, "checks": checks, "audit_entries": audit}
+    entries = list(AuditEntry.objects.filter(targets).select_related("actor")[:RECENT_AUDIT_ENTRIES])
+    for entry in entries:
+        entry.label = audit.label(entry.action)
+    return {"profile": profile, "checks": checks, "audit_entries": entries}
 
 
 def training_overview(*, areas, page_number=None, per_page: int = OVERVIEW_PAGE_SIZE):

@@ -11,14 +11,16 @@ it names anything, and nothing else sets a cook's status to active.
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.onboarding.eligibility import Blocker, activation_blockers
 from accounts.onboarding.models import CookProfile, IdentityCheck
 from accounts.onboarding.services import OnboardingError, _delete_image, tell_cook
+from accounts.people.access import can_manage_area
 from accounts.people.models import User
-from accounts.people.services import can_manage_area
-from casserole import audit, geocoding
+from casserole import audit, geocoding, status
 from casserole.models import Channel
+from casserole.status import Transition, TransitionTable
 
 
 class ActivationRefused(OnboardingError):
@@ -44,7 +46,7 @@ def place_cook(*, by: User, profile: CookProfile, latitude, longitude, neighbour
     profile.latitude, profile.longitude = pin.latitude, pin.longitude
     profile.neighbourhood, profile.location_source = pin.neighbourhood[:100], pin.source
     profile.save(update_fields=["latitude", "longitude", "neighbourhood", "location_source", "updated_at"])
-    audit.record(action="cook_placed_by_hand", actor=by, obj=profile, area=area, request=request)
+    audit.record(action=audit.Action.COOK_PLACED_BY_HAND, actor=by, obj=profile, area=area, request=request)
     return profile
 
 
@@ -68,7 +70,7 @@ def decide_identity_check(
         _delete_image(check)
         check.save()
         audit.record(
-            action="identity_check_approved" if approve else "identity_check_rejected",
+            action=audit.Action.IDENTITY_CHECK_APPROVED if approve else audit.Action.IDENTITY_CHECK_REJECTED,
             actor=by,
             obj=check,
             area=area,
@@ -107,7 +109,7 @@ def record_seen_in_person(
             decided_at=now,
         )
         audit.record(
-            action="identity_seen_in_person",
+            action=audit.Action.IDENTITY_SEEN_IN_PERSON,
             actor=by,
             obj=check,
             area=area,
@@ -119,14 +121,50 @@ def record_seen_in_person(
     return check
 
 
-def _set_status(*, by: User, cook: User, status: str, reason: str, action: str, request=None) -> CookProfile:
-    profile = CookProfile.objects.select_for_update().get(user=cook)
-    profile.status, profile.status_reason = status, reason
-    profile.status_changed_at, profile.status_changed_by = timezone.now(), by
-    profile.save(update_fields=["status", "status_reason", "status_changed_at", "status_changed_by", "updated_at"])
-    audit.record(
-        action=action, actor=by, obj=profile, area=cook.home_area, request=request, detail={"reason": reason[:200]}
+COOK_STATUS = TransitionTable(
+    approve=Transition(
+        sources=(CookProfile.Status.PENDING,),
+        target=CookProfile.Status.ACTIVE,
+        audit_action=audit.Action.COOK_APPROVED,
+        refused=gettext_lazy("This cook has already been approved."),
+        reason_required=False,
+    ),
+    suspend=Transition(
+        sources=(CookProfile.Status.PENDING, CookProfile.Status.ACTIVE),
+        target=CookProfile.Status.SUSPENDED,
+        audit_action=audit.Action.COOK_SUSPENDED,
+        refused=gettext_lazy("This cook cannot be suspended: they are not active or waiting for approval."),
+        reason_missing=gettext_lazy("Enter the reason, so the cook knows why"),
+    ),
+    reactivate=Transition(
+        sources=(CookProfile.Status.SUSPENDED,),
+        target=CookProfile.Status.ACTIVE,
+        audit_action=audit.Action.COOK_REACTIVATED,
+        refused=gettext_lazy("Only a suspended cook can be reactivated."),
+        reason_missing=gettext_lazy("Enter the reason for reactivating this cook"),
+    ),
+)
+
+
+def _change_status(
+    *, by: User, cook: User, profile: CookProfile, action: str, reason: str, request=None
+) -> CookProfile:
+    return status.change_status(
+        profile,
+        transition=COOK_STATUS[action],
+        by=by,
+        reason=reason,
+        error=OnboardingError,
+        area=cook.home_area,
+        changes={"status_changed_at": timezone.now(), "status_changed_by": by},
+        request=request,
     )
+
+
+def _lock_profile(cook: User, transition: Transition) -> CookProfile:
+    profile = CookProfile.objects.select_for_update().filter(user=cook).first()
+    if profile is None:
+        raise OnboardingError(transition.refusal())
     return profile
 
 
@@ -143,12 +181,8 @@ def approve_cook(*, by: User, cook: User, request=None) -> CookProfile:
     blockers = activation_blockers(cook)
     if blockers:
         raise ActivationRefused(blockers)
-    profile = CookProfile.objects.select_for_update().get(user=cook)
-    if profile.status != CookProfile.Status.PENDING:
-        raise OnboardingError(_("This cook has already been approved."))
-    profile = _set_status(
-        by=by, cook=cook, status=CookProfile.Status.ACTIVE, reason="", action="cook_approved", request=request
-    )
+    profile = _lock_profile(cook, COOK_STATUS["approve"])
+    profile = _change_status(by=by, cook=cook, profile=profile, action="approve", reason="", request=request)
     tell_cook(cook, "cook_approved")
     return profile
 
@@ -157,15 +191,9 @@ def approve_cook(*, by: User, cook: User, request=None) -> CookProfile:
 def suspend_cook(*, by: User, cook: User, reason: str, request=None) -> CookProfile:
     """A coordinator stops a cook being matched, with a reason the cook sees."""
     _check_coordinator(by, cook)
-    reason = (reason or "").strip()
-    if not reason:
-        raise OnboardingError(_("Enter the reason, so the cook knows why"))
-    profile = CookProfile.objects.select_for_update().filter(user=cook).first()
-    if profile is None or profile.status == CookProfile.Status.SUSPENDED:
-        raise OnboardingError(_("This cook cannot be suspended: they are not active or waiting for approval."))
-    profile = _set_status(
-        by=by, cook=cook, status=CookProfile.Status.SUSPENDED, reason=reason, action="cook_suspended", request=request
-    )
+    reason = status.clean_reason(COOK_STATUS["suspend"], reason, error=OnboardingError)
+    profile = _lock_profile(cook, COOK_STATUS["suspend"])
+    profile = _change_status(by=by, cook=cook, profile=profile, action="suspend", reason=reason, request=request)
     tell_cook(cook, "cook_suspended", reason=reason)
     return profile
 
@@ -174,17 +202,14 @@ def suspend_cook(*, by: User, cook: User, reason: str, request=None) -> CookProf
 def reactivate_cook(*, by: User, cook: User, reason: str, request=None) -> CookProfile:
     """A coordinator lifts a suspension; the gate is checked again (a certificate may have expired)."""
     _check_coordinator(by, cook)
-    reason = (reason or "").strip()
-    if not reason:
-        raise OnboardingError(_("Enter the reason for reactivating this cook"))
-    profile = CookProfile.objects.select_for_update().filter(user=cook).first()
-    if profile is None or profile.status != CookProfile.Status.SUSPENDED:
-        raise OnboardingError(_("Only a suspended cook can be reactivated."))
+    transition = COOK_STATUS["reactivate"]
+    reason = status.clean_reason(transition, reason, error=OnboardingError)
+    profile = _lock_profile(cook, transition)
+    # Not suspended says more than "still missing", so it is checked before the gate.
+    status.check_allowed(profile, transition, error=OnboardingError)
     blockers = activation_blockers(cook)
     if blockers:
         raise ActivationRefused(blockers)
-    profile = _set_status(
-        by=by, cook=cook, status=CookProfile.Status.ACTIVE, reason=reason, action="cook_reactivated", request=request
-    )
+    profile = _change_status(by=by, cook=cook, profile=profile, action="reactivate", reason=reason, request=request)
     tell_cook(cook, "cook_reactivated", reason=reason)
     return profile

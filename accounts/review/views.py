@@ -6,9 +6,12 @@ for an id that does not exist. Every write goes through accounts.review.services
 back as form errors or an error message.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,8 +28,8 @@ from accounts.review.access import (
     get_cook_profile_for_coordinator,
     get_identity_check_for_coordinator,
 )
-from accounts.review.forms import DecideIdentityForm, SeenInPersonForm, StatusReasonForm
-from casserole import audit
+from accounts.review.forms import DecideIdentityForm, SeenInPersonForm
+from casserole import audit, status
 from casserole.access import coordinator_required
 from casserole.fields import PlaceForm
 from training.selectors import latest_certificate
@@ -94,7 +97,11 @@ def identity_check(request, pk: int, check_pk: int):
             return redirect("coordinator:identity_queue")
     # Looking at someone's identity record is itself audited (SECURITY.md, Audit).
     audit.record(
-        action="identity_check_viewed", actor=request.user, obj=check, area=check.cook.home_area, request=request
+        action=audit.Action.IDENTITY_CHECK_VIEWED,
+        actor=request.user,
+        obj=check,
+        area=check.cook.home_area,
+        request=request,
     )
     return render(
         request,
@@ -123,7 +130,11 @@ def identity_photo(request, pk: int, check_pk: int):
     except FileNotFoundError:
         raise Http404 from None
     audit.record(
-        action="identity_photo_viewed", actor=request.user, obj=check, area=check.cook.home_area, request=request
+        action=audit.Action.IDENTITY_PHOTO_VIEWED,
+        actor=request.user,
+        obj=check,
+        area=check.cook.home_area,
+        request=request,
     )
     # An attachment, so opening the address directly downloads rather than shows it in a page;
     # an <img> on the check page still displays it.
@@ -184,18 +195,19 @@ def approve_cook(request, pk: int):
     return redirect("coordinator:cook_detail", pk=cook.pk)
 
 
-def _status_change(request, pk: int, *, service, template: str, label: str, required: str, done: str):
+def _status_change(request, pk: int, *, service, transition, template: str, label: str, done: str):
     cook = get_cook_for_coordinator(request.user, pk)
-    form = StatusReasonForm(request.POST if request.method == "POST" else None, label=label, required_message=required)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(by=request.user, cook=cook, reason=form.cleaned_data["reason"], request=request)
-        except onboarding_services.OnboardingError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, done % {"name": cook.full_name})
-            return redirect("coordinator:cook_detail", pk=cook.pk)
-    return render(request, template, {"cook": cook, "profile": getattr(cook, "cook_profile", None), "form": form})
+    return status.status_change_page(
+        request,
+        transition=transition,
+        change=partial(service, by=request.user, cook=cook, request=request),
+        template=template,
+        context={"cook": cook, "profile": getattr(cook, "cook_profile", None)},
+        label=label,
+        help_text=_("The cook will see this."),
+        done=done % {"name": cook.full_name},
+        success_url=reverse("coordinator:cook_detail", kwargs={"pk": cook.pk}),
+    )
 
 
 @coordinator_required
@@ -206,9 +218,9 @@ def suspend_cook(request, pk: int):
         request,
         pk,
         service=cook_services.suspend_cook,
+        transition=cook_services.COOK_STATUS["suspend"],
         template="coordinator/cooks/suspend.html",
         label=_("Why are you suspending this cook?"),
-        required=_("Enter the reason, so the cook knows why"),
         done=_("%(name)s has been suspended. We have emailed them the reason."),
     )
 
@@ -221,9 +233,9 @@ def reactivate_cook(request, pk: int):
         request,
         pk,
         service=cook_services.reactivate_cook,
+        transition=cook_services.COOK_STATUS["reactivate"],
         template="coordinator/cooks/reactivate.html",
         label=_("Why are you reactivating this cook?"),
-        required=_("Enter the reason for reactivating this cook"),
         done=_("%(name)s is active again. We have emailed them."),
     )
 

@@ -2,6 +2,7 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 
+from casserole.distances import format_distance
 from casserole.phones import phone_for_display
 
 register = template.Library()
@@ -50,3 +51,12 @@ def listing(values) -> str:
     """Items of a list as each language writes them: "Tuesday, Thursday" / "火曜日、木曜日"."""
     separator = "、" if (get_language() or "en") == "ja" else ", "
     return separator.join(str(value) for value in values or [])
+
+
+@register.filter
+def distance(value, unit) -> str:
+    """A distance already in `unit` ("km" or "mi"): `{{ profile.travel_distance|distance:profile.travel_unit }}`
+    gives "1.5 miles" / "1.5 マイル" (casserole.distances.format_distance)."""
+    if value is None or value == "":
+        return ""
+    return format_distance(value, unit)

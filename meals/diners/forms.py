@@ -1,5 +1,6 @@
-"""Forms for the coordinator's diner pages: triage decisions, proxy scopes, pause/resume/close, placing
-a diner on the map, and how the coordinator is recording an action (web, phone, in person).
+"""Forms for the coordinator's diner pages: triage decisions, proxy scopes, placing a diner on the map.
+Pause/resume/close ask with casserole.status.StatusReasonForm (the reason, and how the coordinator is
+recording it: web, phone, in person).
 
 They check the shape of the input; meals.diners.services checks the rules and its refusals come back as
 form errors. Only the fields declared here are read, so extra POST fields (status, area, latitude,
@@ -11,7 +12,6 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from casserole.channels import ChannelForm
 from casserole.fields import PlaceForm
 from meals.diners.models import Diner, ProxyAccess
 from meals.diners.services import SCOPES
@@ -42,28 +42,6 @@ class ScopesForm(forms.Form):
         if access is None:
             return {"scopes": ["can_view_schedule"]}
         return {"scopes": [name for name in SCOPES if getattr(access, name)]}
-
-
-class StatusReasonForm(ChannelForm):
-    """Pause, resume or close a diner: the reason is required and kept on the record."""
-
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": _("Enter the reason"),
-            "max_length": _("The reason must be %(limit_value)d characters or fewer"),
-        },
-    )
-    field_order = ["reason", "channel"]
-
-    def __init__(self, *args, label=None, help_text=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if label:
-            self.fields["reason"].label = label
-        if help_text:
-            self.fields["reason"].help_text = help_text
 
 
 class PlaceDinerForm(PlaceForm):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.people.models import Area
+from casserole.addresses import PostalAddress
 from casserole.geocoding import GeocodeSource
 
 
@@ -65,7 +66,7 @@ class Weekday(models.TextChoices):
     SUNDAY = "sun", _("Sunday")
 
 
-class Diner(models.Model):
+class Diner(PostalAddress):
     """An older person who would like meals. Personal, health and allergy data: only their area's
     coordinators, referrers with a scope for them and (from the matching issue) a matched cook may see
     it, each through an access helper, and viewing the full record is audited."""
@@ -111,12 +112,8 @@ class Diner(models.Model):
     name_reading = models.CharField(_("reading of the name"), max_length=150, blank=True)
     preferred_name = models.CharField(_("what they like to be called"), max_length=80)
     preferred_language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="en")
-    # Where they live (private: coordinators, scoped referrers and a matched cook with consent only).
-    country = models.CharField(max_length=2, choices=Area.Country.choices)
-    address_line1 = models.CharField(_("address line 1"), max_length=150)
-    address_line2 = models.CharField(_("address line 2"), max_length=150, blank=True)
-    town = models.CharField(_("town or city"), max_length=100, blank=True)
-    postcode = models.CharField(_("postcode"), max_length=10)
+    # Where they live: the PostalAddress fields and these (private: coordinators, scoped referrers and
+    # a matched cook with consent only).
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     location_source = models.CharField(max_length=20, choices=GeocodeSource.choices, blank=True)

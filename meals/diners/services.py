@@ -8,17 +8,21 @@ coordinator does everything on their behalf.
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts.people.access import can_manage_area
 from accounts.people.models import Area, User
 from accounts.people.selectors import area_for_postcode
-from accounts.people.services import can_manage_area
-from casserole import audit, geocoding
+from casserole import audit, geocoding, status
+from casserole.addresses import address_for_geocoder
+from casserole.errors import DomainError
 from casserole.models import Channel
+from casserole.status import Transition, TransitionTable
 from meals.diners.models import Diner, ProxyAccess
 
 
-class ReferralError(Exception):
-    """A refusal the person can act on; the message is shown to them."""
+class ReferralError(DomainError):
+    """Refused on a diner or a request for meals."""
 
 
 # The diner's fields a request, a coordinator or a proxy with the "edit details" scope may set. Status,
@@ -64,17 +68,14 @@ ADDRESS_FIELDS = ("country", "address_line1", "address_line2", "town", "postcode
 SCOPES = ("can_view_schedule", "can_confirm_meals", "can_give_feedback", "can_edit_details")
 
 
-def _address_for_geocoder(values: dict) -> str:
-    parts = [values.get(name, "") for name in ("town", "address_line1", "address_line2")]
-    if values.get("country") == Area.Country.JP:
-        return "".join(part for part in parts if part)
-    return ", ".join(part for part in (parts[1], parts[2], parts[0]) if part)
-
-
 def _locate(values: dict):
-    return geocoding.geocode(
-        country=values["country"], postcode=values["postcode"], address=_address_for_geocoder(values)
+    address = address_for_geocoder(
+        country=values["country"],
+        address_line1=values.get("address_line1", ""),
+        address_line2=values.get("address_line2", ""),
+        town=values.get("town", ""),
     )
+    return geocoding.geocode(country=values["country"], postcode=values["postcode"], address=address)
 
 
 def _apply_location(diner: Diner, located) -> None:
@@ -114,7 +115,7 @@ def grant_proxy(*, by: User, diner: Diner, referrer: User, scopes: dict[str, boo
             setattr(access, name, value)
         access.save()
         audit.record(
-            action="proxy_granted",
+            action=audit.Action.PROXY_GRANTED,
             actor=by,
             obj=diner,
             area=diner.area,
@@ -134,7 +135,7 @@ def set_proxy_scopes(*, by: User, access: ProxyAccess, scopes: dict[str, bool], 
         setattr(access, name, value)
     access.save(update_fields=list(SCOPES))
     audit.record(
-        action="proxy_scope_changed",
+        action=audit.Action.PROXY_SCOPE_CHANGED,
         actor=by,
         obj=access.diner,
         area=access.diner.area,
@@ -153,7 +154,7 @@ def revoke_proxy(*, by: User, access: ProxyAccess, request=None) -> ProxyAccess:
         access.revoked_at, access.revoked_by = timezone.now(), by
         access.save(update_fields=["revoked_at", "revoked_by"])
         audit.record(
-            action="proxy_revoked",
+            action=audit.Action.PROXY_REVOKED,
             actor=by,
             obj=access.diner,
             area=access.diner.area,
@@ -192,7 +193,7 @@ def update_diner(*, by: User, diner: Diner, values: dict, channel: str = Channel
             _apply_location(diner, located)
         diner.save()
         audit.record(
-            action="diner_updated",
+            action=audit.Action.DINER_UPDATED,
             actor=by,
             obj=diner,
             area=diner.area,
@@ -217,7 +218,12 @@ def record_consent(*, by: User, diner: Diner, values: dict, channel: str = Chann
     diner.consent_recorded_by = by
     diner.save()
     audit.record(
-        action="diner_consent_recorded", actor=by, obj=diner, area=diner.area, request=request, channel=channel
+        action=audit.Action.DINER_CONSENT_RECORDED,
+        actor=by,
+        obj=diner,
+        area=diner.area,
+        request=request,
+        channel=channel,
     )
     return diner
 
@@ -233,47 +239,54 @@ def place_diner(*, by: User, diner: Diner, latitude, longitude, neighbourhood: s
     diner = Diner.objects.select_for_update().get(pk=diner.pk)
     _apply_location(diner, pin)
     diner.save(update_fields=["latitude", "longitude", "neighbourhood", "location_source", "updated_at"])
-    audit.record(action="diner_placed_by_hand", actor=by, obj=diner, area=diner.area, request=request)
+    audit.record(action=audit.Action.DINER_PLACED_BY_HAND, actor=by, obj=diner, area=diner.area, request=request)
     return diner
 
 
-_TRANSITIONS = {
-    # action: (statuses it may start from, status it leads to)
-    "pause": ((Diner.Status.ACTIVE,), Diner.Status.PAUSED),
-    "resume": ((Diner.Status.PAUSED,), Diner.Status.ACTIVE),
-    "close": ((Diner.Status.REFERRED, Diner.Status.ACTIVE, Diner.Status.PAUSED), Diner.Status.CLOSED),
-}
+_REFUSED = gettext_lazy("This cannot be done while the diner is %(status)s.")
+DINER_STATUS = TransitionTable(
+    pause=Transition(
+        sources=(Diner.Status.ACTIVE,),
+        target=Diner.Status.PAUSED,
+        audit_action=audit.Action.DINER_PAUSED,
+        refused=_REFUSED,
+    ),
+    resume=Transition(
+        sources=(Diner.Status.PAUSED,),
+        target=Diner.Status.ACTIVE,
+        audit_action=audit.Action.DINER_RESUMED,
+        refused=_REFUSED,
+    ),
+    close=Transition(
+        sources=(Diner.Status.REFERRED, Diner.Status.ACTIVE, Diner.Status.PAUSED),
+        target=Diner.Status.CLOSED,
+        audit_action=audit.Action.DINER_CLOSED,
+        refused=_REFUSED,
+    ),
+)
 
 
 @transaction.atomic
 def change_diner_status(
     *, by: User, diner: Diner, action: str, reason: str, channel: str = Channel.WEB, request=None
 ) -> Diner:
-    """Pause, resume or close a diner, with a reason. Closing keeps the whole history."""
+    """Pause, resume or close a diner (DINER_STATUS), with a reason. Closing keeps the whole history."""
     _check_coordinator(by, diner.area)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ReferralError(_("Enter the reason"))
-    sources, target = _TRANSITIONS[action]
+    transition = DINER_STATUS[action]
+    reason = status.clean_reason(transition, reason, error=ReferralError)
     diner = Diner.objects.select_for_update().get(pk=diner.pk)
-    if diner.status not in sources:
-        raise ReferralError(
-            _("This cannot be done while the diner is %(status)s.") % {"status": diner.get_status_display().lower()}
-        )
-    diner.status, diner.status_reason = target, reason
-    diner.save(update_fields=["status", "status_reason", "updated_at"])
-    audit.record(
-        action=f"diner_{action}d" if action != "close" else "diner_closed",
-        actor=by,
-        obj=diner,
+    return status.change_status(
+        diner,
+        transition=transition,
+        by=by,
+        reason=reason,
+        error=ReferralError,
         area=diner.area,
-        request=request,
         channel=channel,
-        detail={"reason": reason[:200]},
+        request=request,
     )
-    return diner
 
 
 def record_diner_viewed(*, by: User, diner: Diner, request=None) -> None:
     """Viewing a diner's full record is audited, so a coordinator can answer "who looked at this?"."""
-    audit.record(action="diner_record_viewed", actor=by, obj=diner, area=diner.area, request=request)
+    audit.record(action=audit.Action.DINER_RECORD_VIEWED, actor=by, obj=diner, area=diner.area, request=request)

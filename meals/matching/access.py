@@ -3,9 +3,12 @@ person may see is a 404 exactly like a missing id."""
 
 from django.http import Http404
 
+from accounts.onboarding.models import CookProfile
 from accounts.people.access import areas_for_coordinator
 from meals.diners.access import get_proxy_for_referrer
+from meals.diners.models import Diner
 from meals.matching.models import Match
+from meals.matching.nearby import distance_to
 
 
 def get_match_for_cook(user, pk: int):
@@ -35,3 +38,18 @@ def get_match_for_proxy(user, diner_pk: int, pk: int):
     if match is None:
         raise Http404
     return match
+
+
+def get_diner_for_offer(profile: CookProfile, pk: int) -> Diner:
+    """An accepted diner within the cook's travel distance, matched or not (the offer service says
+    "another cook has just offered" to a cook who lost the race), or 404. Only the fields the offer
+    needs are loaded."""
+    diner = (
+        Diner.objects.filter(pk=pk, status=Diner.Status.ACTIVE)
+        .only("pk", "area", "status", "preferred_name", "latitude", "longitude")
+        .first()
+    )
+    km = distance_to(profile, diner) if diner is not None else None
+    if km is None or km > profile.travel_km:
+        raise Http404
+    return diner

@@ -1,5 +1,6 @@
 """Forms for the cook's side of matching (an offer, a request to pause or end) and the referrer's request
-to pause or end. The coordinator's matching forms are further down.
+to pause or end. The coordinator's matching forms are further down; pausing, resuming and ending a
+match ask with casserole.status.StatusReasonForm.
 
 They check the shape of the input; meals.matching.services checks the rules, and its refusals come back as form
 errors. Only the fields declared here are read, so extra POST fields (status, cook, diner, additional...)
@@ -15,7 +16,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casserole.channels import channel_field
 from casserole.fields import SplitDateField
 from meals.matching.models import Match, MatchChangeRequest
 
@@ -103,19 +103,6 @@ class DeclineForm(forms.Form):
         help_text=_("We will email this to the cook, so write it for them."),
         required_message=_("Enter the reason, so the cook knows why"),
     )
-
-
-class ChangeMatchForm(forms.Form):
-    """Pause, resume or end: always with a reason, and how the coordinator is recording it."""
-
-    reason = _reason_field(_("Why?"))
-    channel = channel_field()
-
-    def __init__(self, *args, label=None, help_text="", **kwargs):
-        super().__init__(*args, **kwargs)
-        if label:
-            self.fields["reason"].label = label
-        self.fields["reason"].help_text = help_text
 
 
 class IntroductionDateField(SplitDateField):

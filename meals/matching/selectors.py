@@ -1,5 +1,5 @@
-"""Reads for the coordinator's matching pages: the offers queue, a match's page and the cooks who could
-be added for a diner.
+"""Reads for the matching pages: the coordinator's offers queue, a match's page and the cooks who could
+be added for a diner; the cook's profile, matches and open requests.
 
 Each page is built in a fixed number of queries whatever the number of rows
 (tests/meals/test_coordinator_matching.py counts them). Every read is scoped to the coordinator's
@@ -8,16 +8,14 @@ areas (the diner's area decides whose match it is), so another area's matches ne
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import formats
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
-from accounts.onboarding.eligibility import is_active_cook
+from accounts.onboarding.eligibility import active_cooks, is_active_cook
 from accounts.onboarding.models import CookProfile, IdentityCheck
 from accounts.people.access import areas_for_coordinator
-from accounts.people.models import Area, User
+from accounts.people.models import User
 from casserole import audit
+from casserole.distances import format_distance
 from casserole.geocoding import distance_km, round_distance
 from meals.diners.models import Diner
 from meals.diners.selectors import postcode_district
@@ -28,24 +26,9 @@ from training.selectors import certificate_state as course_certificate_state
 from training.selectors import latest_certificate
 
 QUEUE_LIMIT = 100  # per list; the counts above each list are exact
+MATCHES_SHOWN = 100  # a cook's matches page: every live one and the most recent past ones
 HISTORY_ENTRIES = 50
 IDENTITY_CHECKS = 10
-
-# What a match's history says; any other action shows its code.
-AUDIT_LABELS = {
-    "match_offered": gettext_lazy("The cook offered"),
-    "match_withdrawn": gettext_lazy("The cook withdrew the offer"),
-    "match_approved": gettext_lazy("Approved"),
-    "match_declined": gettext_lazy("Not approved"),
-    "match_added_by_coordinator": gettext_lazy("Cook added by a coordinator"),
-    "match_introduction_arranged": gettext_lazy("Introduction arranged"),
-    "match_active": gettext_lazy("Introduction done: the match is active"),
-    "match_pause_requested": gettext_lazy("Asked to pause"),
-    "match_end_requested": gettext_lazy("Asked to end"),
-    "match_paused": gettext_lazy("Paused"),
-    "match_resumed": gettext_lazy("Resumed"),
-    "match_ended": gettext_lazy("Ended"),
-}
 
 
 def matches_for_coordinator(user):
@@ -55,15 +38,7 @@ def matches_for_coordinator(user):
 
 def distance_label(km: float | None, unit: str) -> str:
     """A distance as the area writes it, rounded as a cook sees it: "0.5 km", "1 mile", "0.75 miles"."""
-    if km is None:
-        return ""
-    value = round_distance(km, unit)
-    # As many decimals as the step needs and no trailing zeros: "0.5", "1", "0.75".
-    plain = f"{value:g}"
-    number = formats.number_format(value, decimal_pos=len(plain.partition(".")[2]))
-    if unit == Area.DistanceUnit.MILES:
-        return ngettext("%(distance)s mile", "%(distance)s miles", 1 if value == 1 else 2) % {"distance": number}
-    return _("%(distance)s km") % {"distance": number}
+    return "" if km is None else format_distance(round_distance(km, unit), unit)
 
 
 def certificate_state(certificate: Certificate | None, now=None) -> str:
@@ -73,7 +48,7 @@ def certificate_state(certificate: Certificate | None, now=None) -> str:
 
 def allowed_changes(match: Match) -> list[str]:
     """The lifecycle changes (pause, resume, end) meals.matching.services would accept from this status."""
-    return [action for action, (sources, _target) in LIFECYCLE.items() if match.status in sources]
+    return LIFECYCLE.allowed_from(match.status)
 
 
 # The offers queue ---------------------------------------------------------------------------------------
@@ -150,7 +125,7 @@ def match_page(match: Match, user: User) -> dict:
     change_request = open_change_request(match)
     history = list(audit.entries_for_object(match).order_by("-created_at", "-pk")[:HISTORY_ENTRIES])
     for entry in history:
-        entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+        entry.label = audit.label(entry.action)
     diner = match.diner
     return {
         "match": match,
@@ -180,6 +155,10 @@ def open_change_request(match: Match) -> MatchChangeRequest | None:
     return requests.select_related("requested_by").first()
 
 
+def has_open_change_request(match: Match) -> bool:
+    return MatchChangeRequest.objects.filter(match=match, resolved_at__isnull=True).exists()
+
+
 # Adding a second cook -------------------------------------------------------------------------------------
 
 
@@ -193,29 +172,27 @@ class Candidate:
 
 def second_cook_candidates(diner: Diner) -> list[Candidate]:
     """Active cooks living in the diner's area who would travel as far as the diner and are not already
-    matched with them, nearest first: one query. "Active" is accounts.onboarding.eligibility.is_active_cook as
-    SQL (active account, active profile, a valid certificate); the exact distance is measured here on
-    the area's cooks (hundreds at most), as meals.matching.nearby does for diners."""
+    matched with them, nearest first: one query. "Active" is accounts.onboarding.eligibility.active_cooks;
+    the exact distance is measured here on the area's cooks (hundreds at most), as meals.matching.nearby
+    does for diners."""
     if diner.area is None or diner.needs_placing:
         return []
-    profiles = (
-        CookProfile.objects.filter(
-            user__is_active=True,
-            user__home_area=diner.area,
-            status=CookProfile.Status.ACTIVE,
-            latitude__isnull=False,
-            longitude__isnull=False,
+    cooks = (
+        active_cooks(
+            User.objects.filter(
+                home_area=diner.area, cook_profile__latitude__isnull=False, cook_profile__longitude__isnull=False
+            )
         )
-        .filter(Exists(Certificate.objects.filter(user=OuterRef("user")).valid()))
-        .exclude(user__in=Match.objects.filter(diner=diner, status__in=Match.LIVE_STATUSES).values("cook"))
-        .select_related("user")
+        .exclude(pk__in=Match.objects.filter(diner=diner, status__in=Match.LIVE_STATUSES).values("cook"))
+        .select_related("cook_profile")
     )
     unit = diner.area.distance_unit
     found = []
-    for profile in profiles:
+    for cook in cooks:
+        profile = cook.cook_profile
         km = distance_km(profile.latitude, profile.longitude, diner.latitude, diner.longitude)
         if km <= profile.travel_km:
-            found.append(Candidate(profile.user, km, distance_label(km, unit), profile.neighbourhood))
+            found.append(Candidate(cook, km, distance_label(km, unit), profile.neighbourhood))
     found.sort(key=lambda candidate: (candidate.distance_km, candidate.cook.full_name, candidate.cook.pk))
     return found
 
@@ -225,3 +202,31 @@ def current_cooks(diner: Diner) -> list[Match]:
     return list(
         Match.objects.filter(diner=diner, status__in=Match.LIVE_STATUSES).select_related("cook").order_by("offered_at")
     )
+
+
+# The cook's pages -----------------------------------------------------------------------------------------
+
+
+def profile_for_matching(cook: User) -> CookProfile:
+    """The profile of a cook who has passed the activation gate (which guarantees there is one)."""
+    return CookProfile.objects.get(user=cook)
+
+
+def live_match_with(cook: User, diner_pk: int) -> Match | None:
+    """The cook's live match with this diner, if they have already offered."""
+    return Match.objects.filter(cook=cook, diner_id=diner_pk, status__in=Match.LIVE_STATUSES).first()
+
+
+def cook_matches(cook: User) -> dict:
+    """The cook's live matches and their most recent past ones (MATCHES_SHOWN in all), live first: one
+    query. The list shows names only, so nothing private about a diner is even loaded."""
+    live_first = Case(
+        When(status__in=Match.LIVE_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    matches = list(
+        Match.objects.filter(cook=cook)
+        .select_related("diner")
+        .only("status", "offered_at", "introduction_at", "ended_at", "diner", "diner__preferred_name")
+        .order_by(live_first, "-offered_at", "-pk")[:MATCHES_SHOWN]
+    )
+    return {"live": [m for m in matches if m.is_live], "past": [m for m in matches if not m.is_live]}

@@ -10,23 +10,26 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.onboarding.eligibility import is_active_cook
 from accounts.onboarding.models import CookProfile
+from accounts.people.access import can_manage_area
 from accounts.people.models import User
-from accounts.people.selectors import coordinators_of
-from accounts.people.services import can_manage_area
-from casserole import audit
+from accounts.people.notices import notify_coordinators
+from casserole import audit, status
+from casserole.errors import DomainError
 from casserole.mail import absolute_url, queue_templated_email
 from casserole.models import Channel
+from casserole.status import Transition, TransitionTable
 from meals.diners.models import Diner, ProxyAccess
 from meals.matching.models import Match, MatchChangeRequest
 from meals.matching.nearby import distance_to
 from training import services as course_services
 
 
-class MatchError(Exception):
-    """A refusal the person can act on; the message is shown to them."""
+class MatchError(DomainError):
+    """Refused on an offer or a match."""
 
 
 class AlreadyTaken(MatchError):
@@ -73,7 +76,7 @@ def offer_to_cook(*, cook: User, diner: Diner, message: str = "", request=None) 
                     _("%(name)s lives further away than you said you would travel.") % {"name": diner.preferred_name}
                 )
             match = Match.objects.create(diner=diner, cook=cook, message=(message or "").strip(), distance_km=km)
-            audit.record(action="match_offered", actor=cook, obj=match, area=diner.area, request=request)
+            audit.record(action=audit.Action.MATCH_OFFERED, actor=cook, obj=match, area=diner.area, request=request)
             _tell_coordinators(match, "offered")
     except IntegrityError as error:
         raise taken(diner) from error
@@ -88,8 +91,14 @@ def withdraw_offer(*, cook: User, match: Match, request=None) -> Match:
         raise MatchError(_("This offer can no longer be withdrawn."))
     match.status, match.decided_at = Match.Status.WITHDRAWN, timezone.now()
     match.save(update_fields=["status", "decided_at", "updated_at"])
-    audit.record(action="match_withdrawn", actor=cook, obj=match, area=match.diner.area, request=request)
+    audit.record(action=audit.Action.MATCH_WITHDRAWN, actor=cook, obj=match, area=match.diner.area, request=request)
     return match
+
+
+_REQUEST_ACTIONS = {
+    MatchChangeRequest.Kind.PAUSE: audit.Action.MATCH_PAUSE_REQUESTED,
+    MatchChangeRequest.Kind.END: audit.Action.MATCH_END_REQUESTED,
+}
 
 
 def request_change(*, by: User, match: Match, kind: str, reason: str, request=None) -> MatchChangeRequest:
@@ -111,7 +120,7 @@ def request_change(*, by: User, match: Match, kind: str, reason: str, request=No
             if match.status not in allowed or (kind == "pause" and match.status == Match.Status.PAUSED):
                 raise MatchError(_("This match cannot be changed now."))
             change = MatchChangeRequest.objects.create(match=match, kind=kind, requested_by=by, reason=reason)
-            audit.record(action=f"match_{kind}_requested", actor=by, obj=match, area=match.diner.area, request=request)
+            audit.record(action=_REQUEST_ACTIONS[kind], actor=by, obj=match, area=match.diner.area, request=request)
             _tell_coordinators(match, f"{kind}_requested")
     except IntegrityError as error:
         raise MatchError(_("There is already a request waiting for the coordinator.")) from error
@@ -121,13 +130,18 @@ def request_change(*, by: User, match: Match, kind: str, reason: str, request=No
 # The coordinator's side ------------------------------------------------------------------------------
 
 
-def _lock(match: Match, by: User, *, statuses) -> Match:
+_CHANGED = gettext_lazy("This match has changed since you opened it. Look at it again.")
+
+
+def _lock(match: Match, by: User, *, statuses=None) -> Match:
+    """The match, locked, for a coordinator of its diner's area; refused unless its status is one of
+    `statuses` (None: the caller checks, as casserole.status.change_status does)."""
     match = (
         Match.objects.select_for_update(of=("self",)).select_related("diner", "diner__area", "cook").get(pk=match.pk)
     )
     _check_coordinator(by, match.diner)
-    if match.status not in statuses:
-        raise MatchError(_("This match has changed since you opened it. Look at it again."))
+    if statuses is not None and match.status not in statuses:
+        raise MatchError(str(_CHANGED))
     return match
 
 
@@ -142,7 +156,9 @@ def approve_match(*, by: User, match: Match, channel: str = Channel.WEB, request
         raise MatchError(_("This cook is not active any more (their certificate may have run out)."))
     match.status, match.decided_by, match.decided_at, match.reason = Match.Status.APPROVED, by, timezone.now(), ""
     match.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
-    audit.record(action="match_approved", actor=by, obj=match, area=match.diner.area, request=request, channel=channel)
+    audit.record(
+        action=audit.Action.MATCH_APPROVED, actor=by, obj=match, area=match.diner.area, request=request, channel=channel
+    )
     _tell_cook(match, "approved")
     _tell_referrers(match, "approved")
     return match
@@ -156,7 +172,9 @@ def decline_match(*, by: User, match: Match, reason: str, channel: str = Channel
     match = _lock(match, by, statuses=(Match.Status.PROPOSED,))
     match.status, match.decided_by, match.decided_at, match.reason = Match.Status.DECLINED, by, timezone.now(), reason
     match.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
-    audit.record(action="match_declined", actor=by, obj=match, area=match.diner.area, request=request, channel=channel)
+    audit.record(
+        action=audit.Action.MATCH_DECLINED, actor=by, obj=match, area=match.diner.area, request=request, channel=channel
+    )
     _tell_cook(match, "declined")
     return match
 
@@ -171,7 +189,9 @@ def record_introduction(*, by: User, match: Match, method: str, when, request=No
     match = _lock(match, by, statuses=(Match.Status.APPROVED, Match.Status.INTRODUCED))
     match.status, match.introduction_method, match.introduction_at = Match.Status.INTRODUCED, method, when
     match.save(update_fields=["status", "introduction_method", "introduction_at", "updated_at"])
-    audit.record(action="match_introduction_arranged", actor=by, obj=match, area=match.diner.area, request=request)
+    audit.record(
+        action=audit.Action.MATCH_INTRODUCTION_ARRANGED, actor=by, obj=match, area=match.diner.area, request=request
+    )
     _tell_cook(match, "introduction")
     _tell_referrers(match, "introduction")
     return match
@@ -183,47 +203,60 @@ def mark_introduced(*, by: User, match: Match, request=None) -> Match:
     match = _lock(match, by, statuses=(Match.Status.APPROVED, Match.Status.INTRODUCED))
     match.status, match.active_since = Match.Status.ACTIVE, timezone.now()
     match.save(update_fields=["status", "active_since", "updated_at"])
-    audit.record(action="match_active", actor=by, obj=match, area=match.diner.area, request=request)
+    audit.record(action=audit.Action.MATCH_ACTIVE, actor=by, obj=match, area=match.diner.area, request=request)
     _tell_cook(match, "active")
     return match
 
 
-LIFECYCLE = {
-    # action: (statuses it may start from, status it leads to)
-    "pause": ((Match.Status.APPROVED, Match.Status.INTRODUCED, Match.Status.ACTIVE), Match.Status.PAUSED),
-    "resume": ((Match.Status.PAUSED,), Match.Status.ACTIVE),
-    "end": (Match.SHARING_STATUSES, Match.Status.ENDED),
-}
+LIFECYCLE = TransitionTable(
+    pause=Transition(
+        sources=(Match.Status.APPROVED, Match.Status.INTRODUCED, Match.Status.ACTIVE),
+        target=Match.Status.PAUSED,
+        audit_action=audit.Action.MATCH_PAUSED,
+        refused=_CHANGED,
+    ),
+    resume=Transition(
+        sources=(Match.Status.PAUSED,),
+        target=Match.Status.ACTIVE,
+        audit_action=audit.Action.MATCH_RESUMED,
+        refused=_CHANGED,
+    ),
+    end=Transition(
+        sources=Match.SHARING_STATUSES,
+        target=Match.Status.ENDED,
+        audit_action=audit.Action.MATCH_ENDED,
+        refused=_CHANGED,
+    ),
+)
 
 
 @transaction.atomic
 def change_match(
     *, by: User, match: Match, action: str, reason: str, channel: str = Channel.WEB, request=None
 ) -> Match:
-    """Pause, resume or end a match, with a reason; resolves any open request to do so. Ending takes
-    the diner's details away from the cook at once (their pages read the match's status each time)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise MatchError(_("Enter the reason"))
-    sources, target = LIFECYCLE[action]
-    match = _lock(match, by, statuses=sources)
+    """Pause, resume or end a match (LIFECYCLE), with a reason; resolves any open request to do so. Ending
+    takes the diner's details away from the cook at once (their pages read the match's status each time)."""
+    transition = LIFECYCLE[action]
+    reason = status.clean_reason(transition, reason, error=MatchError)
+    match = _lock(match, by)
     now = timezone.now()
-    match.status, match.reason = target, reason
-    if target == Match.Status.ACTIVE and match.active_since is None:
-        match.active_since = now
-    if target == Match.Status.ENDED:
-        match.ended_at = now
-    match.save(update_fields=["status", "reason", "active_since", "ended_at", "updated_at"])
-    MatchChangeRequest.objects.filter(match=match, resolved_at__isnull=True).update(resolved_at=now, resolved_by=by)
-    audit.record(
-        action={"pause": "match_paused", "resume": "match_resumed", "end": "match_ended"}[action],
-        actor=by,
-        obj=match,
+    first_time_active = transition.target == Match.Status.ACTIVE and match.active_since is None
+    match = status.change_status(
+        match,
+        transition=transition,
+        by=by,
+        reason=reason,
+        error=MatchError,
         area=match.diner.area,
-        request=request,
+        reason_field="reason",
+        changes={
+            "active_since": now if first_time_active else match.active_since,
+            "ended_at": now if transition.target == Match.Status.ENDED else match.ended_at,
+        },
         channel=channel,
-        detail={"reason": reason[:200]},
+        request=request,
     )
+    MatchChangeRequest.objects.filter(match=match, resolved_at__isnull=True).update(resolved_at=now, resolved_by=by)
     _tell_cook(match, action)
     _tell_referrers(match, action)
     return match
@@ -251,7 +284,7 @@ def add_second_cook(*, by: User, diner: Diner, cook: User, request=None) -> Matc
         decided_at=now,
         distance_km=distance_to(profile, diner),
     )
-    audit.record(action="match_added_by_coordinator", actor=by, obj=match, area=diner.area, request=request)
+    audit.record(action=audit.Action.MATCH_ADDED_BY_COORDINATOR, actor=by, obj=match, area=diner.area, request=request)
     _tell_cook(match, "approved")
     _tell_referrers(match, "approved")
     return match
@@ -319,20 +352,13 @@ def _queue_referrer_email(match: Match, referrer: User, kind: str) -> None:
 
 
 def _tell_coordinators(match: Match, kind: str) -> None:
-    coordinators = coordinators_of([match.diner.area_id])
-    for coordinator in coordinators:
-        language = coordinator.preferred_language
-        queue_templated_email(
-            to=coordinator.email,
-            template="meals/email/match_coordinator",
-            context={
-                "diner_name": match.diner.preferred_name,
-                "cook_name": match.cook.full_name,
-                "kind": kind,
-                "url": absolute_url("meals:coordinator_match", language, pk=match.pk),
-            },
-            language=language,
-        )
+    notify_coordinators(
+        area_ids=[match.diner.area_id],
+        template="meals/email/match_coordinator",
+        url_name="meals:coordinator_match",
+        url_kwargs={"pk": match.pk},
+        context={"diner_name": match.diner.preferred_name, "cook_name": match.cook.full_name, "kind": kind},
+    )
 
 
 # Certificates ------------------------------------------------------------------------------------------
@@ -352,16 +378,19 @@ def tell_coordinators_certificate_expired(certificate) -> None:
         Match.objects.filter(cook=cook, status__in=Match.SHARING_STATUSES).select_related("diner").order_by("pk")
     )
     area_ids = {match.diner.area_id for match in matches} | {cook.home_area_id}
-    for coordinator in coordinators_of(area_ids):
+
+    def context(coordinator: User) -> dict:
+        # Each is told only the names of the diners in their own areas.
         coordinated = coordinator.coordinated_area_ids
-        queue_templated_email(
-            to=coordinator.email,
-            template="training/email/certificate_expired_coordinator",
-            context={
-                "cook_name": cook.full_name,
-                "expires_at": certificate.expires_at,
-                "diner_names": [match.diner.preferred_name for match in matches if match.diner.area_id in coordinated],
-                "url": absolute_url("training_overview", coordinator.preferred_language),
-            },
-            language=coordinator.preferred_language,
-        )
+        return {
+            "cook_name": cook.full_name,
+            "expires_at": certificate.expires_at,
+            "diner_names": [match.diner.preferred_name for match in matches if match.diner.area_id in coordinated],
+        }
+
+    notify_coordinators(
+        area_ids=area_ids,
+        template="training/email/certificate_expired_coordinator",
+        url_name="training_overview",
+        context=context,
+    )

@@ -11,22 +11,24 @@ What a cook sees of a diner is decided in two places only:
 Templates get these two dicts and never read the diner's record themselves.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.onboarding.eligibility import is_active_cook
-from accounts.onboarding.models import CookProfile
 from accounts.onboarding.selectors import cook_status
 from accounts.people.models import Area, User
+from casserole import status
 from casserole.access import cook_required, coordinator_required
+from casserole.distances import format_distance
 from casserole.geocoding import round_distance
 from casserole.phones import phone_for_display
 from meals.diners import services
@@ -34,22 +36,23 @@ from meals.diners.access import get_diner_for_coordinator
 from meals.diners.models import Allergen, Diner, Weekday
 from meals.matching import selectors as match_selectors
 from meals.matching import services as matching
-from meals.matching.access import get_match_for_cook, get_match_for_coordinator, get_match_for_proxy
+from meals.matching.access import (
+    get_diner_for_offer,
+    get_match_for_cook,
+    get_match_for_coordinator,
+    get_match_for_proxy,
+)
 from meals.matching.forms import (
     ApproveForm,
-    ChangeMatchForm,
     ChangeRequestForm,
     DeclineForm,
     IntroductionForm,
     OfferForm,
     SecondCookForm,
 )
-from meals.matching.models import Match, MatchChangeRequest
-from meals.matching.nearby import NEARBY_LIMIT, NearbyDiner, distance_to, nearby_diners
+from meals.matching.models import Match
+from meals.matching.nearby import NEARBY_LIMIT, NearbyDiner, nearby_diners
 from meals.matching.services import MatchError
-
-MATCHES_SHOWN = 100  # a cook's matches page: every live one and the most recent past ones
-
 
 ALLERGEN_LABELS = dict(Allergen.choices)
 
@@ -63,13 +66,8 @@ def _unit(cook: User) -> str:
 
 
 def _distance_text(distance: float, unit: str) -> str:
-    number = f"{distance:g}"
-    if unit == Area.DistanceUnit.MILES:
-        # Only exactly one is singular in English ("about 1 mile", "about 0.25 miles").
-        return ngettext("about %(distance)s mile", "about %(distance)s miles", 1 if distance == 1 else 2) % {
-            "distance": number
-        }
-    return _("about %(distance)s km") % {"distance": number}
+    # Rounded by round_distance to a half kilometre or a quarter mile, so only ever approximate.
+    return _("about %(distance)s") % {"distance": format_distance(distance, unit)}
 
 
 def _card(diner: NearbyDiner) -> dict:
@@ -127,27 +125,6 @@ def _address_lines(diner: Diner) -> list[str]:
     return [line for line in (diner.address_line1, diner.address_line2, diner.town, diner.postcode) if line]
 
 
-def _diner_in_reach(profile: CookProfile, pk: int) -> Diner:
-    """An accepted diner within the cook's travel distance, matched or not (the offer service says
-    "another cook has just offered" to a cook who lost the race), or 404. Only the fields the offer
-    needs are loaded."""
-    diner = (
-        Diner.objects.filter(pk=pk, status=Diner.Status.ACTIVE)
-        .only("pk", "area", "status", "preferred_name", "latitude", "longitude")
-        .first()
-    )
-    km = distance_to(profile, diner) if diner is not None else None
-    if km is None or km > profile.travel_km:
-        raise Http404
-    return diner
-
-
-def _travel(profile: CookProfile) -> str:
-    # As the cook typed it: "1.5 miles", "2 kilometres".
-    distance = f"{profile.travel_distance:f}".removesuffix(".0")
-    return f"{distance} {profile.get_travel_unit_display()}"
-
-
 @cook_required
 @never_cache
 @require_GET
@@ -156,7 +133,7 @@ def nearby(request):
     if not is_active_cook(cook):
         # Why not, and what to do next: the checklist's own reading of the gate.
         return render(request, "meals/cook/nearby.html", {"active": False, **cook_status(cook)})
-    profile = CookProfile.objects.get(user=cook)
+    profile = match_selectors.profile_for_matching(cook)
     if profile.needs_placing:
         return render(request, "meals/cook/nearby.html", {"active": True, "needs_placing": True})
     diners = nearby_diners(profile, unit=_unit(cook))
@@ -166,7 +143,7 @@ def nearby(request):
         {
             "active": True,
             "cards": [_card(diner) for diner in diners],
-            "travel": _travel(profile),
+            "travel": format_distance(profile.travel_distance, profile.travel_unit),  # as typed, not rounded
             "at_limit": len(diners) >= NEARBY_LIMIT,
         },
     )
@@ -179,14 +156,14 @@ def offer(request, pk: int):
     cook = request.user
     if not is_active_cook(cook):
         return redirect("meals:nearby")  # which says why
-    profile = CookProfile.objects.get(user=cook)
+    profile = match_selectors.profile_for_matching(cook)
     form = OfferForm(request.POST if request.method == "POST" else None)
     if request.method == "GET":
-        own = Match.objects.filter(cook=cook, diner_id=pk, status__in=Match.LIVE_STATUSES).first()
+        own = match_selectors.live_match_with(cook, pk)
         if own is not None:
             return redirect("meals:cook_match", pk=own.pk)  # the back button after offering
     elif form.is_valid():
-        diner = _diner_in_reach(profile, pk)
+        diner = get_diner_for_offer(profile, pk)
         try:
             # A double click reaches here twice: the service returns the first offer.
             match = matching.offer_to_cook(
@@ -207,7 +184,7 @@ def offer(request, pk: int):
     if found is None:
         # From a list opened before another cook offered: say so, as the offer itself would. A diner
         # out of reach or not accepted stays a 404 (nothing is revealed that an offer would not tell).
-        diner = _diner_in_reach(profile, pk)
+        diner = get_diner_for_offer(profile, pk)
         if not matching.unmatched_diner(diner):
             messages.error(request, str(matching.taken(diner)))
             return redirect("meals:nearby")
@@ -219,21 +196,7 @@ def offer(request, pk: int):
 @never_cache
 @require_GET
 def cook_matches(request):
-    live_first = Case(
-        When(status__in=Match.LIVE_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    matches = list(
-        Match.objects.filter(cook=request.user)
-        .select_related("diner")
-        # The list shows names only: nothing private is even loaded.
-        .only("status", "offered_at", "introduction_at", "ended_at", "diner", "diner__preferred_name")
-        .order_by(live_first, "-offered_at", "-pk")[:MATCHES_SHOWN]
-    )
-    return render(
-        request,
-        "meals/cook/matches.html",
-        {"live": [m for m in matches if m.is_live], "past": [m for m in matches if not m.is_live]},
-    )
+    return render(request, "meals/cook/matches.html", match_selectors.cook_matches(request.user))
 
 
 @cook_required
@@ -246,7 +209,7 @@ def cook_match(request, pk: int):
     context = {
         "match": match,
         "card": _card(_summary(diner, match.distance_km, _unit(cook))),
-        "open_request": MatchChangeRequest.objects.filter(match=match, resolved_at__isnull=True).first(),
+        "open_request": match_selectors.open_change_request(match),
         "shared": None,
     }
     if match.shares_details:
@@ -277,7 +240,7 @@ def _ask_for_change(request, match: Match, *, done: str, template: str, context:
     if not match.shares_details:
         messages.info(request, _("This match cannot be changed now."))
         return redirect(done)
-    if request.method == "GET" and MatchChangeRequest.objects.filter(match=match, resolved_at__isnull=True).exists():
+    if request.method == "GET" and match_selectors.has_open_change_request(match):
         messages.info(request, _("There is already a request waiting for the coordinator."))
         return redirect(done)
     form = ChangeRequestForm(request.POST if request.method == "POST" else None, match=match)
@@ -453,33 +416,25 @@ def change_status(request, pk: int, action: str):
     if action not in match_selectors.allowed_changes(match):
         messages.error(request, _("This match cannot be changed that way now."))
         return redirect("meals:coordinator_match", pk=match.pk)
-    data = request.POST if request.method == "POST" else None
-    form = ChangeMatchForm(data, label=texts["label"], help_text=texts["help"])
-    if data is not None and form.is_valid():
-        try:
-            matching.change_match(
-                by=request.user,
-                match=match,
-                action=action,
-                reason=form.cleaned_data["reason"],
-                channel=form.cleaned_data["channel"],
-                request=request,
-            )
-        except MatchError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, texts["done"])
-            return redirect("meals:coordinator_match", pk=match.pk)
-    context = {
-        "match": match,
-        "diner": match.diner,
-        "form": form,
-        "action": action,
-        "title": texts["title"] % names,
-        "button": texts["button"],
-        "change_request": match_selectors.open_change_request(match),
-    }
-    return render(request, "meals/coordinator/match_status.html", context)
+    return status.status_change_page(
+        request,
+        transition=matching.LIFECYCLE[action],
+        change=partial(matching.change_match, by=request.user, match=match, action=action, request=request),
+        template="meals/coordinator/match_status.html",
+        context={
+            "match": match,
+            "diner": match.diner,
+            "action": action,
+            "title": texts["title"] % names,
+            "button": texts["button"],
+            "change_request": match_selectors.open_change_request(match),
+        },
+        label=texts["label"],
+        help_text=texts["help"],
+        ask_channel=True,
+        done=texts["done"],
+        success_url=reverse("meals:coordinator_match", kwargs={"pk": match.pk}),
+    )
 
 
 @coordinator_required

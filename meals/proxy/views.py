@@ -21,9 +21,8 @@ from casserole.models import Channel
 from meals.diners import services
 from meals.diners.access import get_proxy_for_referrer
 from meals.diners.models import Diner, ProxyAccess
-from meals.matching.models import Match
+from meals.proxy import selectors
 from meals.referrals.forms import SECTIONS
-from meals.referrals.models import Referral
 
 # The wizard's sections that edit only the diner's own record (relationship and consent are the
 # request's and the coordinator's business), with the heading each has on the diner's page.
@@ -64,14 +63,7 @@ def _scopes(access: ProxyAccess) -> list[str]:
 def my_diners(request):
     # Anyone signed in may have asked for meals (the wizard does not need the referrer role), so this
     # page needs only a sign-in: it lists that person's own requests and live accesses, nothing else.
-    referrals = Referral.objects.filter(referrer=request.user).select_related("diner")
-    accesses = (
-        ProxyAccess.objects.filter(referrer=request.user, revoked_at__isnull=True)
-        .exclude(diner__status=Diner.Status.CLOSED)
-        .select_related("diner")
-        .order_by("diner__preferred_name", "pk")
-    )
-    return render(request, "meals/proxy/my_diners.html", {"referrals": referrals, "accesses": accesses})
+    return render(request, "meals/proxy/my_diners.html", selectors.my_diners(request.user))
 
 
 @login_required
@@ -81,13 +73,12 @@ def diner(request, pk: int):
     access = get_proxy_for_referrer(request.user, pk)
     diner = access.diner
     # Their cook's first name only; the pause/end request goes to the coordinator.
-    matches = Match.objects.filter(diner=diner, status__in=Match.SHARING_STATUSES).select_related("cook")
     context = {
         "access": access,
         "diner": diner,
         "scopes": _scopes(access),
         "on_diner_page": True,
-        "matches": list(matches),
+        "matches": selectors.cooks_for_diner(diner),
     }
     if access.can_edit_details:
         # The full record (address, health and allergy data): its viewing is audited.

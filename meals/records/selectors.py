@@ -4,8 +4,6 @@ Built in a fixed number of queries whatever the number of rows (tests/meals/test
 counts them).
 """
 
-from django.utils.translation import gettext_lazy as _
-
 from casserole import audit
 from casserole.models import AuditEntry
 from meals.diners.models import Diner, ProxyAccess
@@ -13,38 +11,13 @@ from meals.diners.selectors import diner_labels
 from meals.referrals.models import Referral
 
 HISTORY_ENTRIES = 50
-
-
 VIEWED_ENTRIES = 20
-
-
-RECORD_VIEWED = "diner_record_viewed"
-
-
-# What the history on a diner's record says; any other action shows its code.
-AUDIT_LABELS = {
-    "referral_submitted": _("Request for meals sent"),
-    "referral_updated": _("Request changed and sent again"),
-    "referral_accepted": _("Request accepted"),
-    "referral_more_info": _("More information asked for"),
-    "referral_declined": _("Request declined"),
-    "proxy_granted": _("Someone was allowed to act for the diner"),
-    "proxy_scope_changed": _("What someone may do for the diner was changed"),
-    "proxy_revoked": _("Someone’s access to act for the diner was removed"),
-    "diner_updated": _("Details changed"),
-    "diner_consent_recorded": _("Consent recorded"),
-    "diner_placed_by_hand": _("Placed on the map by a coordinator"),
-    "diner_paused": _("Paused"),
-    "diner_resumed": _("Resumed"),
-    "diner_closed": _("Closed"),
-    RECORD_VIEWED: _("Record looked at"),
-}
 
 
 def _labelled(entries) -> list[AuditEntry]:
     entries = list(entries)
     for entry in entries:
-        entry.label = AUDIT_LABELS.get(entry.action, entry.action)
+        entry.label = audit.label(entry.action)
     return entries
 
 
@@ -70,6 +43,6 @@ def diner_record(diner: Diner) -> dict:
         "referrals": referrals,
         "proxies": [access for access in proxies if access.revoked_at is None],
         "revoked_proxies": [access for access in proxies if access.revoked_at is not None],
-        "history": _labelled(history.exclude(action=RECORD_VIEWED)[:HISTORY_ENTRIES]),
-        "viewed": _labelled(history.filter(action=RECORD_VIEWED)[:VIEWED_ENTRIES]),
+        "history": _labelled(history.exclude(action=audit.Action.DINER_RECORD_VIEWED)[:HISTORY_ENTRIES]),
+        "viewed": _labelled(history.filter(action=audit.Action.DINER_RECORD_VIEWED)[:VIEWED_ENTRIES]),
     }

@@ -7,6 +7,8 @@ that does not exist. Every write goes through meals.diners.services; its refusal
 or an error message.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,12 +19,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from casserole import status
 from casserole.access import coordinator_required
 from casserole.channels import CHANNEL_FIELD, add_channel_field
 from casserole.models import Channel
 from meals.diners import selectors, services
 from meals.diners.access import get_diner_for_coordinator, get_proxy_for_coordinator
-from meals.diners.forms import PlaceDinerForm, ScopesForm, StatusReasonForm
+from meals.diners.forms import PlaceDinerForm, ScopesForm
 from meals.diners.models import Diner
 from meals.diners.selectors import phone_shown, phones_for_page
 from meals.diners.services import CONSENT_FIELDS, DINER_FIELDS, ReferralError
@@ -198,32 +201,24 @@ def change_status(request, pk: int, action: str):
     texts = STATUS_ACTIONS.get(action)
     if texts is None:
         raise Http404
-    data = request.POST if request.method == "POST" else None
-    form = StatusReasonForm(data, label=texts["label"], help_text=texts["help"])
-    if data is not None and form.is_valid():
-        try:
-            services.change_diner_status(
-                by=request.user,
-                diner=diner,
-                action=action,
-                reason=form.cleaned_data["reason"],
-                channel=form.cleaned_data["channel"],
-                request=request,
-            )
-        except ReferralError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, texts["done"] % {"name": diner.preferred_name})
-            return redirect("meals:coordinator_diner", pk=diner.pk)
-    context = {
-        "diner": diner,
-        "form": form,
-        "action": action,
-        "title": texts["title"] % {"name": diner.preferred_name},
-        "intro": texts["intro"],
-        "button": texts["button"],
-    }
-    return render(request, "meals/coordinator/status.html", context)
+    return status.status_change_page(
+        request,
+        transition=services.DINER_STATUS[action],
+        change=partial(services.change_diner_status, by=request.user, diner=diner, action=action, request=request),
+        template="meals/coordinator/status.html",
+        context={
+            "diner": diner,
+            "action": action,
+            "title": texts["title"] % {"name": diner.preferred_name},
+            "intro": texts["intro"],
+            "button": texts["button"],
+        },
+        label=texts["label"],
+        help_text=texts["help"],
+        ask_channel=True,
+        done=texts["done"] % {"name": diner.preferred_name},
+        success_url=reverse("meals:coordinator_diner", kwargs={"pk": diner.pk}),
+    )
 
 
 @coordinator_required

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.people.access import can_manage_area
 from accounts.people.models import Area, User
-from accounts.people.selectors import coordinators_of
-from accounts.people.services import can_manage_area
+from accounts.people.notices import notify_coordinators
 from casserole import audit
 from casserole.mail import absolute_url, queue_templated_email
 from casserole.models import Channel
@@ -102,7 +102,14 @@ def _create(*, draft: ReferralDraft, by: User | None, area: Area, located, reque
         submission_key=draft.submission_key,
         created_by=by,
     )
-    audit.record(action="referral_submitted", actor=by, obj=referral, area=area, request=request, channel=draft.channel)
+    audit.record(
+        action=audit.Action.REFERRAL_SUBMITTED,
+        actor=by,
+        obj=referral,
+        area=area,
+        request=request,
+        channel=draft.channel,
+    )
     return referral
 
 
@@ -127,7 +134,9 @@ def _resubmit(*, draft: ReferralDraft, by: User | None, area: Area, located, req
     # The draft's key now names this request, so a double-clicked resubmission finds it.
     referral.submission_key = draft.submission_key
     referral.save(update_fields=["status", "decided_by", "decided_at", "submitted_at", "submission_key"])
-    audit.record(action="referral_updated", actor=by, obj=referral, area=area, request=request, channel=draft.channel)
+    audit.record(
+        action=audit.Action.REFERRAL_UPDATED, actor=by, obj=referral, area=area, request=request, channel=draft.channel
+    )
     return referral
 
 
@@ -174,7 +183,7 @@ def join_area_waitlist(*, name: str, contact: str, country: str, postcode: str, 
     entry = AreaWaitlistEntry.objects.create(
         name=name.strip(), contact=contact.strip(), country=country, postcode=postcode
     )
-    audit.record(action="area_waitlist_joined", obj=entry, request=request, actor_label="visitor")
+    audit.record(action=audit.Action.AREA_WAITLIST_JOINED, obj=entry, request=request, actor_label="visitor")
     return entry
 
 
@@ -205,7 +214,9 @@ def accept_referral(
     diner.save(update_fields=["status", "status_reason", "updated_at"])
     if referral.referrer_id:
         grant_proxy(by=by, diner=diner, referrer=referral.referrer, scopes=scopes, request=request)
-    audit.record(action="referral_accepted", actor=by, obj=referral, area=diner.area, request=request, channel=channel)
+    audit.record(
+        action=audit.Action.REFERRAL_ACCEPTED, actor=by, obj=referral, area=diner.area, request=request, channel=channel
+    )
     if referral.referrer_id:
         _tell_referrer(referral, "accepted")
     return referral
@@ -226,7 +237,12 @@ def ask_for_more_information(
     referral.decided_by, referral.decided_at = by, timezone.now()
     referral.save(update_fields=["status", "message", "decided_by", "decided_at"])
     audit.record(
-        action="referral_more_info", actor=by, obj=referral, area=referral.diner.area, request=request, channel=channel
+        action=audit.Action.REFERRAL_MORE_INFO,
+        actor=by,
+        obj=referral,
+        area=referral.diner.area,
+        request=request,
+        channel=channel,
     )
     _tell_referrer(referral, "more_info")
     return referral
@@ -248,7 +264,9 @@ def decline_referral(
     if diner.status == Diner.Status.REFERRED:
         diner.status, diner.status_reason = Diner.Status.CLOSED, reason
         diner.save(update_fields=["status", "status_reason", "updated_at"])
-    audit.record(action="referral_declined", actor=by, obj=referral, area=diner.area, request=request, channel=channel)
+    audit.record(
+        action=audit.Action.REFERRAL_DECLINED, actor=by, obj=referral, area=diner.area, request=request, channel=channel
+    )
     if referral.referrer_id:
         _tell_referrer(referral, "declined")
     return referral
@@ -272,16 +290,13 @@ def _tell_referrer(referral: Referral, kind: str) -> None:
 
 
 def _tell_coordinators(referral: Referral, area: Area, *, resubmitted: bool) -> None:
-    coordinators = coordinators_of([area.pk])
-    for coordinator in coordinators:
-        language = coordinator.preferred_language
-        queue_templated_email(
-            to=coordinator.email,
-            template="meals/email/referral_waiting",
-            context={
-                "area_name": area.display_name(language),
-                "resubmitted": resubmitted,
-                "url": absolute_url("meals:coordinator_referral", language, pk=referral.pk),
-            },
-            language=language,
-        )
+    notify_coordinators(
+        area_ids=[area.pk],
+        template="meals/email/referral_waiting",
+        url_name="meals:coordinator_referral",
+        url_kwargs={"pk": referral.pk},
+        context=lambda coordinator: {
+            "area_name": area.display_name(coordinator.preferred_language),
+            "resubmitted": resubmitted,
+        },
+    )

@@ -13,12 +13,10 @@ also be answering a coordinator's question on another); without it, their latest
 """
 
 import secrets
-import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,15 +29,19 @@ from casserole.access import coordinator_required
 from casserole.models import Channel
 from meals.diners import services as diners_services
 from meals.referrals import services
-from meals.referrals.access import get_referral_for_referrer
+from meals.referrals.access import (
+    ANONYMOUS_SESSION_KEY,
+    DRAFT_SESSION_KEY,
+    SENT_SESSION_KEY,
+    can_triage,
+    current_draft,
+    get_referral_for_referrer,
+    get_sent_referral,
+)
 from meals.referrals.forms import SECTIONS, SendRequestForm, WaitlistForm
 from meals.referrals.models import Referral, ReferralDraft
+from meals.referrals.selectors import sent_with_key
 
-# Session keys: the draft being written (signed in), the key of an anonymous person's draft, and the
-# requests this browser sent (so their confirmation pages can be shown to someone without an account).
-DRAFT_SESSION_KEY = "meals_draft"
-ANONYMOUS_SESSION_KEY = "meals_draft_key"
-SENT_SESSION_KEY = "meals_sent"
 STEPS = list(SECTIONS)
 # How "Check your answers" groups the pages.
 CHECK_GROUPS = (
@@ -56,21 +58,7 @@ def referral_reference(referral: Referral) -> str:
     return f"CR-{referral.pk:06d}"
 
 
-# Finding the draft ---------------------------------------------------------------------------------
-
-
-def _current_draft(request) -> ReferralDraft | None:
-    """The draft this person is writing: theirs by owner (signed in) or by the session's key."""
-    user = request.user
-    if user.is_authenticated:
-        drafts = ReferralDraft.objects.select_related("referral").filter(owner=user)
-        chosen = request.session.get(DRAFT_SESSION_KEY)
-        draft = drafts.filter(pk=chosen).first() if chosen else None
-        return draft or drafts.first()  # the most recently saved
-    key = request.session.get(ANONYMOUS_SESSION_KEY)
-    if not key:
-        return None
-    return ReferralDraft.objects.filter(owner=None, session_key=key).first()
+# Starting a draft ----------------------------------------------------------------------------------
 
 
 def _new_draft(request, *, channel: str = Channel.WEB) -> ReferralDraft:
@@ -101,13 +89,6 @@ def _first_unanswered(request, draft: ReferralDraft) -> str:
     return reverse("meals:request_check")
 
 
-def _own_referrals(request):
-    """Requests this person sent: made or referred by them, or sent from this browser."""
-    if request.user.is_authenticated:
-        return Referral.objects.filter(Q(created_by=request.user) | Q(referrer=request.user))
-    return Referral.objects.filter(pk__in=request.session.get(SENT_SESSION_KEY, []), referrer=None)
-
-
 def _remember_sent(request, referral: Referral) -> None:
     request.session.pop(DRAFT_SESSION_KEY, None)
     sent = request.session.get(SENT_SESSION_KEY, [])
@@ -121,7 +102,7 @@ def _remember_sent(request, referral: Referral) -> None:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def start(request):
-    draft = _current_draft(request)
+    draft = current_draft(request.user, request.session)
     # Continue a request being written on the web; a phone request or an answer to a coordinator's
     # question is not what "Start now" on this page means.
     if draft is not None and (draft.channel != Channel.WEB or draft.referral_id is not None):
@@ -152,7 +133,7 @@ def step(request, step):
     form_class = SECTIONS.get(step)
     if form_class is None:
         raise Http404
-    draft = _current_draft(request)
+    draft = current_draft(request.user, request.session)
     if draft is None:
         return redirect("meals:request_start")
     changing = request.GET.get("change") == "1"
@@ -217,13 +198,13 @@ def _sections(request, draft: ReferralDraft) -> list[tuple[str, list[_Section]]]
 @never_cache
 @require_http_methods(["GET", "POST"])
 def check_answers(request):
-    draft = _current_draft(request)
+    draft = current_draft(request.user, request.session)
     form = SendRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         # A second click, or a second tab, after the draft was sent: show what the first one made.
         key = request.POST.get("submission_key", "")
         if draft is None or str(draft.submission_key) != key:
-            sent = _sent_with_key(request, key)
+            sent = sent_with_key(request.user, request.session, key)
             if sent is not None:
                 return redirect("meals:request_sent", pk=sent.pk)
             if draft is not None:
@@ -272,18 +253,10 @@ def _problem_message(section: _Section) -> str:
     return _("Answer the question “%(question)s”") % {"question": section.heading}
 
 
-def _sent_with_key(request, key: str) -> Referral | None:
-    try:
-        submission_key = uuid.UUID(key)
-    except ValueError:
-        return None
-    return _own_referrals(request).filter(submission_key=submission_key).first()
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def not_in_area(request):
-    draft = _current_draft(request)
+    draft = current_draft(request.user, request.session)
     if draft is None or not draft.data.get("postcode"):
         return redirect("meals:request_start")
     if diners_services.area_for(draft.data) is not None:
@@ -321,14 +294,9 @@ def _waitlist_initial(request, draft: ReferralDraft) -> dict:
 @never_cache
 @require_GET
 def sent(request, pk):
-    referral = _own_referrals(request).select_related("diner", "diner__area").filter(pk=pk).first()
-    if referral is None:
-        raise Http404
+    referral = get_sent_referral(request.user, request.session, pk)
     user = request.user
     area = referral.diner.area
-    can_triage = bool(
-        user.is_authenticated and area is not None and (user.is_superuser or area.pk in user.coordinated_area_ids)
-    )
     return render(
         request,
         "meals/request/sent.html",
@@ -337,7 +305,7 @@ def sent(request, pk):
             "area_name": area.display_name(get_language()) if area is not None else "",
             "reference": referral_reference(referral),
             "is_referrer": user.is_authenticated and referral.referrer_id == user.pk,
-            "can_triage": can_triage,
+            "can_triage": can_triage(user, referral),
             "phone": referral.channel == Channel.PHONE,
         },
     )

@@ -8,7 +8,6 @@ Each test has two people at once: a tab is one language and width, so the cook a
 use different widths. English runs in area A (UK, E8/E9), Japanese in area B (Japan, 154/155) with
 its own coordinator, so the Japanese cook types a Japanese address, phone number and postcode."""
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -18,14 +17,13 @@ from accounts.onboarding import eligibility as onboarding_eligibility
 from accounts.onboarding import services as cook_services
 from accounts.onboarding.models import CookProfile, IdentityCheck
 from accounts.onboarding.stripe_identity import stripe_error_message
+from accounts.people.access import can_manage_area
 from accounts.people.models import Area, User
-from accounts.people.services import can_manage_area
 from accounts.review import services as review_services
-from casserole.models import PostcodeCentroid
 from tests.browser.checks import audit, error_summary_problems
-from tests.browser.conftest import url_path
+from tests.browser.support import World, banner, click, make_world, summary_links, t, url_path
 from tests.factories import UserFactory
-from tests.onboarding import approve_identity, cover_e8, jpeg_upload
+from tests.onboarding import approve_identity, jpeg_upload
 from tests.training.conftest import certify
 from training.services import load_course
 
@@ -100,48 +98,14 @@ REACTIVATE_REASON = {"en": "We have spoken and all is well.", "ja": "お話し�
 NOT_A_PHOTO = {"name": "passport.jpg", "mimeType": "image/jpeg", "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"}
 
 
-@dataclass
-class World:
-    lang: str
-    person: dict
-    coordinator: User
-    base: str  # the live server and the language prefix
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-    def path(self, path: str) -> str:
-        return f"/{self.lang}{path}"
-
-
-def t(lang: str, message: str, **values) -> str:
-    """`message` as the server shows it in `lang` (the test passes before and after translation)."""
-    with translation.override(lang):
-        text = translation.gettext(message)
-    return text % values if values else text
-
-
 def _world(request, lang: str) -> World:
-    """The area the cook will live in, its coordinator and the offline postcode table."""
-    request.getfixturevalue("settings").GEOCODER = "offline"
-    if lang == "en":
-        cover_e8(request.getfixturevalue("area_a"))
-        coordinator = request.getfixturevalue("coordinator_a")
-    else:
-        area = request.getfixturevalue("area_b")
-        area.postcode_prefixes = "154 155"
-        area.save(update_fields=["postcode_prefixes"])
-        PostcodeCentroid.objects.create(
-            country="JP", prefix="154", latitude="35.643000", longitude="139.668000", place_name="世田谷"
-        )
-        coordinator = request.getfixturevalue("coordinator_b")
-    live_server = request.getfixturevalue("live_server")
-    return World(lang=lang, person=PEOPLE[lang], coordinator=coordinator, base=f"{live_server.url}/{lang}")
+    # Area B also covers 155, where the offline table cannot place anyone: a cook to place by hand.
+    return make_world(request, lang, PEOPLE[lang], ja_postcodes="154 155")
 
 
 def _new_cook(world: World) -> User:
     """A cook as sign-up leaves them (sign-up itself: test_sign_up.py): no profile, no area yet."""
-    person = world.person
+    person = world.data
     return UserFactory(
         full_name=person["full_name"],
         name_reading=person["name_reading"],
@@ -154,7 +118,7 @@ def _new_cook(world: World) -> User:
 def _profiled_cook(world: World) -> User:
     """A cook who has saved their profile (through the service, as the profile page would)."""
     cook = _new_cook(world)
-    person = world.person
+    person = world.data
     cook_services.save_cook_profile(
         cook=cook,
         full_name=person["full_name"],
@@ -173,21 +137,6 @@ def _profiled_cook(world: World) -> User:
     cook.refresh_from_db()
     assert cook.home_area is not None and can_manage_area(world.coordinator, cook.home_area)
     return cook
-
-
-def _click(page, selector: str):
-    """Click the first match and wait for the page it leads to."""
-    with page.expect_navigation():
-        page.locator(selector).first.click()
-
-
-def _banner(page) -> str:
-    return page.locator(".govuk-notification-banner").inner_text()
-
-
-def _summary_links(page) -> set[str]:
-    links = page.locator(".govuk-error-summary a")
-    return {links.nth(i).get_attribute("href") for i in range(links.count())}
 
 
 def _fill_profile(page, person: dict, **overrides):
@@ -226,7 +175,7 @@ def test_a_cook_fills_in_the_profile_sends_a_photo_and_is_approved(
     request, open_page, stripe_off, lang, cook_width, coordinator_width
 ):
     world = _world(request, lang)
-    person = world.person
+    person = world.data
     cook = _new_cook(world)
     course = load_course(version="v1")
 
@@ -238,26 +187,26 @@ def test_a_cook_fills_in_the_profile_sends_a_photo_and_is_approved(
     audit(page, lang=lang, console=console)
 
     # The profile: wrong phone number and postcode first; everything typed is kept.
-    _click(page, f'#cook-steps a[href="{world.path("/account/cook/profile/")}"]')
+    click(page, f'#cook-steps a[href="{world.path("/account/cook/profile/")}"]')
     assert url_path(page) == world.path("/account/cook/profile/")
     assert page.input_value("#id_full_name") == person["full_name"], "the name from sign-up is filled in"
     assert page.is_checked(f'input[name="country"][value="{person["country"]}"]'), "the country follows the language"
     audit(page, lang=lang, console=console)
     bad = {"phone": person["bad_phone"], "postcode": person["bad_postcode"]}
     _fill_profile(page, person, **bad)
-    _click(page, "main form button[type=submit]")
+    click(page, "main form button[type=submit]")
     assert url_path(page) == world.path("/account/cook/profile/")
     problems = error_summary_problems(page, lang)
-    assert _summary_links(page) == {"#id_phone", "#id_postcode"}
+    assert summary_links(page) == {"#id_phone", "#id_postcode"}
     _assert_profile_kept(page, person, **bad)
     assert not CookProfile.objects.filter(user=cook).exists()
     audit(page, lang=lang, console=console, from_page_start=False, extra=problems)
 
     page.fill("#id_phone", person["phone"])
     page.fill("#id_postcode", person["postcode"])
-    _click(page, "main form button[type=submit]")
+    click(page, "main form button[type=submit]")
     assert url_path(page) == world.path("/account/cook/")
-    assert t(lang, "Your profile is saved.") in _banner(page)
+    assert t(lang, "Your profile is saved.") in banner(page)
     assert _step_status(page, "profile") == t(lang, "Completed")
     assert _step_status(page, "identity") == t(lang, "Not started")
     profile = CookProfile.objects.get(user=cook)
@@ -268,20 +217,20 @@ def test_a_cook_fills_in_the_profile_sends_a_photo_and_is_approved(
     audit(page, lang=lang, console=console)
 
     # Identity: the ways to prove it (no Stripe keys here, so no online route), then the photo.
-    _click(page, f'#cook-steps a[href="{world.path("/account/cook/identity/")}"]')
+    click(page, f'#cook-steps a[href="{world.path("/account/cook/identity/")}"]')
     assert page.locator("#route-photo").is_visible() and page.locator("#route-in-person").is_visible()
     assert page.locator("#route-stripe").count() == 0
     audit(page, lang=lang, console=console)
-    _click(page, f'main a[href="{world.path("/account/cook/identity/photo/")}"]')
+    click(page, f'main a[href="{world.path("/account/cook/identity/photo/")}"]')
     assert url_path(page) == world.path("/account/cook/identity/photo/")
     audit(page, lang=lang, console=console)
 
     # A PDF renamed .jpg: a clear message, the document chosen is kept, nothing stored.
     page.check(f'input[name="document_type"][value="{person["document"]}"]')
     page.set_input_files("#id_photo", NOT_A_PHOTO)
-    _click(page, "main form button[type=submit]")
+    click(page, "main form button[type=submit]")
     problems = error_summary_problems(page, lang)
-    assert _summary_links(page) == {"#id_photo"}
+    assert summary_links(page) == {"#id_photo"}
     assert t(lang, "The photo must be a JPG, PNG or HEIC file") in page.locator(".govuk-error-summary").inner_text()
     assert page.is_checked(f'input[name="document_type"][value="{person["document"]}"]')
     assert not IdentityCheck.objects.filter(cook=cook).exists()
@@ -289,7 +238,7 @@ def test_a_cook_fills_in_the_profile_sends_a_photo_and_is_approved(
 
     photo = jpeg_upload(size=(640, 400))
     page.set_input_files("#id_photo", {"name": "passport.jpg", "mimeType": "image/jpeg", "buffer": photo.read()})
-    _click(page, "main form button[type=submit]")
+    click(page, "main form button[type=submit]")
     assert url_path(page) == world.path("/account/cook/")
     assert _step_status(page, "identity") == t(lang, "Waiting for a coordinator")
     check = IdentityCheck.objects.get(cook=cook)
@@ -301,13 +250,13 @@ def test_a_cook_fills_in_the_profile_sends_a_photo_and_is_approved(
     other.goto(world.url("/coordinator/identity/"))
     assert other.locator("#waiting-count").inner_text().strip() == "1"
     audit(other, lang=lang, console=other_console)
-    _click(other, f'main a[href="{world.path(f"/coordinator/cooks/{cook.pk}/identity/{check.pk}/")}"]')
+    click(other, f'main a[href="{world.path(f"/coordinator/cooks/{cook.pk}/identity/{check.pk}/")}"]')
     assert person["full_name"] in other.locator("h1").inner_text()
     _wait_for_identity_photo(other)
     audit(other, lang=lang, console=other_console)
-    _click(other, 'main form:has(input[name="decision"][value="approve"]) button[type=submit]')
+    click(other, 'main form:has(input[name="decision"][value="approve"]) button[type=submit]')
     assert url_path(other) == world.path("/coordinator/identity/")
-    assert t(lang, "Identity approved for %(name)s. The photo has been deleted.", name=person["full_name"]) in _banner(
+    assert t(lang, "Identity approved for %(name)s. The photo has been deleted.", name=person["full_name"]) in banner(
         other
     )
     assert other.locator("#waiting-count").inner_text().strip() == "0"
@@ -321,14 +270,14 @@ def test_a_cook_fills_in_the_profile_sends_a_photo_and_is_approved(
 
     # With the course passed, the coordinator finds the cook in the list and approves them.
     certify(cook, course)
-    _click(other, f'main a[href="{world.path("/coordinator/cooks/")}"]')
+    click(other, f'main a[href="{world.path("/coordinator/cooks/")}"]')
     assert person["full_name"] in other.locator("main table").inner_text()
     audit(other, lang=lang, console=other_console)
-    _click(other, f'main a[href="{world.path(f"/coordinator/cooks/{cook.pk}/")}"]')
+    click(other, f'main a[href="{world.path(f"/coordinator/cooks/{cook.pk}/")}"]')
     audit(other, lang=lang, console=other_console)
-    _click(other, f'main form[action="{world.path(f"/coordinator/cooks/{cook.pk}/approve/")}"] button')
+    click(other, f'main form[action="{world.path(f"/coordinator/cooks/{cook.pk}/approve/")}"] button')
     assert url_path(other) == world.path(f"/coordinator/cooks/{cook.pk}/")
-    assert t(lang, "%(name)s is now an active cook. We have emailed them.", name=person["full_name"]) in _banner(other)
+    assert t(lang, "%(name)s is now an active cook. We have emailed them.", name=person["full_name"]) in banner(other)
     audit(other, lang=lang, console=other_console)
 
     page.reload()
@@ -348,7 +297,7 @@ def test_a_rejected_photo_tells_the_cook_why_then_a_coordinator_sees_the_documen
     request, open_page, lang, cook_width, coordinator_width
 ):
     world = _world(request, lang)
-    person = world.person
+    person = world.data
     cook = _profiled_cook(world)
     check = cook_services.submit_identity_photo(cook=cook, document_type=person["document"], upload=jpeg_upload())
     check_path = f"/coordinator/cooks/{cook.pk}/identity/{check.pk}/"
@@ -358,10 +307,10 @@ def test_a_rejected_photo_tells_the_cook_why_then_a_coordinator_sees_the_documen
     _wait_for_identity_photo(other)
 
     # "Do not approve" without a reason: an error; nothing is decided and the photo is still there.
-    _click(other, 'main form:has(input[name="decision"][value="reject"]) button[type=submit]')
+    click(other, 'main form:has(input[name="decision"][value="reject"]) button[type=submit]')
     assert url_path(other) == world.path(check_path)
     problems = error_summary_problems(other, lang)
-    assert _summary_links(other) == {"#id_reason"}
+    assert summary_links(other) == {"#id_reason"}
     assert t(lang, "Enter the reason, so the cook knows what to do next") in other.locator("main").inner_text()
     check.refresh_from_db()
     assert check.status == IdentityCheck.Status.PENDING and check.image_name
@@ -369,9 +318,9 @@ def test_a_rejected_photo_tells_the_cook_why_then_a_coordinator_sees_the_documen
     audit(other, lang=lang, console=other_console, from_page_start=False, extra=problems)
 
     other.fill("#id_reason", REASON[lang])
-    _click(other, 'main form:has(input[name="decision"][value="reject"]) button[type=submit]')
+    click(other, 'main form:has(input[name="decision"][value="reject"]) button[type=submit]')
     assert url_path(other) == world.path("/coordinator/identity/")
-    assert t(lang, "Identity not approved for %(name)s. We have told them why.", name=person["full_name"]) in _banner(
+    assert t(lang, "Identity not approved for %(name)s. We have told them why.", name=person["full_name"]) in banner(
         other
     )
     check.refresh_from_db()
@@ -383,7 +332,7 @@ def test_a_rejected_photo_tells_the_cook_why_then_a_coordinator_sees_the_documen
     assert _step_status(page, "identity") == t(lang, "Not approved")
     assert REASON[lang] in page.locator("#step-identity-hint").inner_text()
     audit(page, lang=lang, console=console)
-    _click(page, f'#cook-steps a[href="{world.path("/account/cook/identity/")}"]')
+    click(page, f'#cook-steps a[href="{world.path("/account/cook/identity/")}"]')
     main = page.locator("main").inner_text()
     assert REASON[lang] in main
     assert t(lang, "Send a new photo, or show your document to a coordinator in person.") in main
@@ -393,21 +342,21 @@ def test_a_rejected_photo_tells_the_cook_why_then_a_coordinator_sees_the_documen
     # The coordinator records the document seen in person: nothing chosen first, then the answers.
     other.goto(world.url(f"/coordinator/cooks/{cook.pk}/"))
     audit(other, lang=lang, console=other_console)
-    _click(other, f'main a[href="{world.path(f"/coordinator/cooks/{cook.pk}/identity/in-person/")}"]')
+    click(other, f'main a[href="{world.path(f"/coordinator/cooks/{cook.pk}/identity/in-person/")}"]')
     audit(other, lang=lang, console=other_console)
     other.check('input[name="channel"][value="web"]')
-    _click(other, "main form button[type=submit]")
+    click(other, "main form button[type=submit]")
     problems = error_summary_problems(other, lang)
-    assert _summary_links(other) == {"#id_document_type_0", "#id_confirmed"}
+    assert summary_links(other) == {"#id_document_type_0", "#id_confirmed"}
     assert other.is_checked('input[name="channel"][value="web"]'), "the answer given is kept"
     assert not IdentityCheck.objects.filter(cook=cook, method=IdentityCheck.Method.IN_PERSON).exists()
     audit(other, lang=lang, console=other_console, from_page_start=False, extra=problems)
 
     other.check(f'input[name="document_type"][value="{person["document"]}"]')
     other.check("#id_confirmed")
-    _click(other, "main form button[type=submit]")
+    click(other, "main form button[type=submit]")
     assert url_path(other) == world.path(f"/coordinator/cooks/{cook.pk}/")
-    assert t(lang, "Identity approved for %(name)s.", name=person["full_name"]) in _banner(other)
+    assert t(lang, "Identity approved for %(name)s.", name=person["full_name"]) in banner(other)
     audit(other, lang=lang, console=other_console)
 
     page.reload()
@@ -442,7 +391,7 @@ def test_the_online_check_with_stripe(request, open_page, live_server, stripe_fa
     audit(page, lang=lang, console=console)
 
     # Off to Stripe's hosted page (the fake's, not ours: not audited).
-    _click(page, f'main form[action="{world.path("/account/cook/identity/stripe/")}"] button')
+    click(page, f'main form[action="{world.path("/account/cook/identity/stripe/")}"] button')
     assert page.url.startswith(stripe_fake.base_url + "/hosted/"), page.url
     check = IdentityCheck.objects.get(cook=cook)
     assert check.method == IdentityCheck.Method.STRIPE and check.stripe_session_id
@@ -455,7 +404,7 @@ def test_the_online_check_with_stripe(request, open_page, live_server, stripe_fa
         assert check.status == IdentityCheck.Status.APPROVED
         assert page.locator("h1").inner_text().strip() == t(lang, "Your identity is approved")
         audit(page, lang=lang, console=console)
-        _click(page, f'main a[href="{world.path("/account/cook/")}"]')
+        click(page, f'main a[href="{world.path("/account/cook/")}"]')
         assert _step_status(page, "identity") == t(lang, "Completed")
         audit(page, lang=lang, console=console)
         return
@@ -471,23 +420,23 @@ def test_the_online_check_with_stripe(request, open_page, live_server, stripe_fa
     assert page.locator(photo_link).is_visible()
     audit(page, lang=lang, console=console)
 
-    _click(page, f'main a[href="{world.path("/account/cook/")}"]')
+    click(page, f'main a[href="{world.path("/account/cook/")}"]')
     assert _step_status(page, "identity") == t(lang, "Needs something from you")
     assert problem in page.locator("#step-identity-hint").inner_text()
     audit(page, lang=lang, console=console)
 
     # The identity page offers the same: another online try, or a photo instead.
-    _click(page, f'#cook-steps a[href="{world.path("/account/cook/identity/")}"]')
+    click(page, f'#cook-steps a[href="{world.path("/account/cook/identity/")}"]')
     assert problem in page.locator("#identity-state").inner_text()
     retry = page.locator(f'main form[action="{world.path("/account/cook/identity/stripe/")}"] button')
     assert retry.inner_text().strip() == t(lang, "Try the online check again")
     assert page.locator("#route-photo").is_visible()
     audit(page, lang=lang, console=console)
-    _click(page, photo_link)
+    click(page, photo_link)
     assert url_path(page) == world.path("/account/cook/identity/photo/"), "a photo may replace the stalled check"
-    page.check(f'input[name="document_type"][value="{world.person["document"]}"]')
+    page.check(f'input[name="document_type"][value="{world.data["document"]}"]')
     page.set_input_files("#id_photo", {"name": "card.jpg", "mimeType": "image/jpeg", "buffer": jpeg_upload().read()})
-    _click(page, "main form button[type=submit]")
+    click(page, "main form button[type=submit]")
     assert url_path(page) == world.path("/account/cook/")
     assert _step_status(page, "identity") == t(lang, "Waiting for a coordinator")
     check.refresh_from_db()
@@ -503,7 +452,7 @@ def test_a_cook_off_the_map_is_placed_then_suspended_and_reactivated_with_reason
     request, open_page, lang, cook_width, coordinator_width
 ):
     world = _world(request, lang)
-    person = world.person
+    person = world.data
     cook = _profiled_cook(world)
     approve_identity(cook, by=world.coordinator)
     certify(cook, load_course(version="v1"))
@@ -514,14 +463,14 @@ def test_a_cook_off_the_map_is_placed_then_suspended_and_reactivated_with_reason
     page.goto(world.url("/account/cook/profile/"))
     _assert_profile_kept(page, person, phone=person["phone_shown"])
     page.fill("#id_postcode", person["unplaced_postcode"])
-    _click(page, "main form button[type=submit]")
+    click(page, "main form button[type=submit]")
     assert url_path(page) == world.path("/account/cook/")
     off_the_map = t(
         lang,
         "We couldn’t find your address on the map. Your profile is saved; a coordinator will place you by hand "
         "– you don’t need to do anything.",
     )
-    assert off_the_map in _banner(page)
+    assert off_the_map in banner(page)
     assert page.locator("#needs-placing").inner_text().strip() == off_the_map
     assert CookProfile.objects.get(user=cook).needs_placing
     audit(page, lang=lang, console=console)
@@ -531,24 +480,24 @@ def test_a_cook_off_the_map_is_placed_then_suspended_and_reactivated_with_reason
     other, other_console = open_page(lang=lang, width=coordinator_width, user=world.coordinator)
     other.goto(world.url(detail))
     assert t(lang, "Needs placing") in other.locator("#location-heading + dl").inner_text()
-    _click(other, f'main a[href="{world.path(detail + "location/")}"]')
+    click(other, f'main a[href="{world.path(detail + "location/")}"]')
     assert person["unplaced_postcode"] in other.locator("main").inner_text()
     audit(other, lang=lang, console=other_console)
     latitude, longitude, neighbourhood = person["pin"]
     other.fill("#id_latitude", "91")
     other.fill("#id_longitude", longitude)
     other.fill("#id_neighbourhood", neighbourhood)
-    _click(other, "main form button[type=submit]")
+    click(other, "main form button[type=submit]")
     problems = error_summary_problems(other, lang)
-    assert _summary_links(other) == {"#id_latitude"}
+    assert summary_links(other) == {"#id_latitude"}
     assert t(lang, "Latitude must be between -90 and 90") in other.locator("main").inner_text()
     assert (other.input_value("#id_latitude"), other.input_value("#id_longitude")) == ("91", longitude)
     assert other.input_value("#id_neighbourhood") == neighbourhood
     audit(other, lang=lang, console=other_console, from_page_start=False, extra=problems)
     other.fill("#id_latitude", latitude)
-    _click(other, "main form button[type=submit]")
+    click(other, "main form button[type=submit]")
     assert url_path(other) == world.path(detail)
-    assert t(lang, "%(name)s has been placed on the map.", name=person["full_name"]) in _banner(other)
+    assert t(lang, "%(name)s has been placed on the map.", name=person["full_name"]) in banner(other)
     location = other.locator("#location-heading + dl").inner_text()
     assert t(lang, "Placed") in location and neighbourhood in location
     audit(other, lang=lang, console=other_console)
@@ -557,14 +506,14 @@ def test_a_cook_off_the_map_is_placed_then_suspended_and_reactivated_with_reason
     assert page.locator("#needs-placing").count() == 0
 
     # Suspend: a reason is needed, and the cook sees it.
-    _click(other, f'main a[href="{world.path(detail + "suspend/")}"]')
+    click(other, f'main a[href="{world.path(detail + "suspend/")}"]')
     audit(other, lang=lang, console=other_console)
-    _click(other, "main form button[type=submit]")
+    click(other, "main form button[type=submit]")
     problems = error_summary_problems(other, lang)
-    assert _summary_links(other) == {"#id_reason"}
+    assert summary_links(other) == {"#id_reason"}
     audit(other, lang=lang, console=other_console, from_page_start=False, extra=problems)
     other.fill("#id_reason", SUSPEND_REASON[lang])
-    _click(other, "main form button[type=submit]")
+    click(other, "main form button[type=submit]")
     assert url_path(other) == world.path(detail)
     assert SUSPEND_REASON[lang] in other.locator("#status-heading").locator("..").inner_text()
     assert CookProfile.objects.get(user=cook).status == CookProfile.Status.SUSPENDED
@@ -579,18 +528,18 @@ def test_a_cook_off_the_map_is_placed_then_suspended_and_reactivated_with_reason
     audit(page, lang=lang, console=console)
 
     # Reactivate: a reason again, errors first.
-    _click(other, f'main a[href="{world.path(detail + "reactivate/")}"]')
+    click(other, f'main a[href="{world.path(detail + "reactivate/")}"]')
     assert SUSPEND_REASON[lang] in other.locator("main").inner_text()
     audit(other, lang=lang, console=other_console)
-    _click(other, "main form button[type=submit]")
+    click(other, "main form button[type=submit]")
     problems = error_summary_problems(other, lang)
-    assert _summary_links(other) == {"#id_reason"}
+    assert summary_links(other) == {"#id_reason"}
     assert t(lang, "Enter the reason for reactivating this cook") in other.locator("main").inner_text()
     audit(other, lang=lang, console=other_console, from_page_start=False, extra=problems)
     other.fill("#id_reason", REACTIVATE_REASON[lang])
-    _click(other, "main form button[type=submit]")
+    click(other, "main form button[type=submit]")
     assert url_path(other) == world.path(detail)
-    assert t(lang, "%(name)s is active again. We have emailed them.", name=person["full_name"]) in _banner(other)
+    assert t(lang, "%(name)s is active again. We have emailed them.", name=person["full_name"]) in banner(other)
     audit(other, lang=lang, console=other_console)
 
     page.reload()

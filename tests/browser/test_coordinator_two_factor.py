@@ -14,20 +14,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.people.services import invite_coordinator
 from tests.browser.checks import audit, error_summary_problems
-from tests.browser.conftest import url_path
+from tests.browser.support import submit_form, url_path
 from tests.factories import PASSWORD, CoordinatorFactory, totp_code
-
-
-def _submit(page, field: str):
-    with page.expect_navigation():
-        page.locator(f"form:has({field}) [type=submit]").first.click()
 
 
 def _sign_in(page, base: str, lang: str, email: str):
     page.goto(f"{base}/{lang}/accounts/login/")
     page.fill("#id_login", email)
     page.fill("#id_password", PASSWORD)
-    _submit(page, "#id_login")
+    submit_form(page, "#id_login")
 
 
 def _sign_out(page, lang: str):
@@ -51,7 +46,7 @@ def _enrol(page, console, *, lang: str, user):
     key = _key_shown(page)
     assert key == device.bin_key, "the key on the page is not the device's key"
     page.fill("#id_code", f"{TOTP(key, step=device.step, t0=device.t0, digits=device.digits).token():06d}")
-    _submit(page, "#id_code")
+    submit_form(page, "#id_code")
 
     assert url_path(page) == f"/{lang}/account/two-factor/backup-codes/", page.url
     codes = list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
@@ -87,18 +82,18 @@ def test_coordinator_sets_up_two_factor_then_signs_in_with_a_code(live_server, o
         # A wrong backup code first: the error summary takes focus and links to the backup-code box.
         page.click("summary.govuk-details__summary")
         page.fill("#backup-code", "wrong123")
-        _submit(page, "#backup-code")
+        submit_form(page, "#backup-code")
         assert url_path(page) == f"/{lang}/account/two-factor/", page.url
         audit(page, lang=lang, console=console, from_page_start=False, extra=error_summary_problems(page, lang))
         time.sleep(1.2)  # django-otp refuses any code for 1 s after a wrong one (OTP_STATIC_THROTTLE_FACTOR)
         page.fill("#backup-code", codes[0])
-        _submit(page, "#backup-code")
+        submit_form(page, "#backup-code")
         assert not StaticToken.objects.filter(token=codes[0]).exists(), "a backup code works only once"
     else:
         # The app's next code: the one used at set-up cannot be used again.
         device = TOTPDevice.objects.get(user=user, confirmed=True)
         page.fill("#id_code", totp_code(device, drift=1))
-        _submit(page, "#id_code")
+        submit_form(page, "#id_code")
 
     assert url_path(page) == f"/{lang}/coordinator/", page.url
     assert "Dora Coordinator" in page.inner_text("body")
@@ -115,7 +110,7 @@ def test_invited_coordinator_accepts_and_sets_up_two_factor_in_japanese(live_ser
     assert page.input_value("#id_full_name") == "佐藤 健二"
     page.fill("#id_name_reading", "サトウ ケンジ")
     page.fill("#id_password", PASSWORD)
-    _submit(page, "#id_password")
+    submit_form(page, "#id_password")
 
     from accounts.people.models import User
 

@@ -6,7 +6,7 @@ on the way is audited (axe + the extra checks)."""
 import pytest
 
 from tests.browser.checks import audit, error_summary_problems
-from tests.browser.conftest import url_path
+from tests.browser.support import click, submit_main_form, url_path
 from tests.factories import UserFactory
 from training.models import Attempt, Certificate
 from training.services import load_course
@@ -15,11 +15,6 @@ COOKS = {
     "en": {"full_name": "Margaret Ellis", "given": "Margaret"},
     "ja": {"full_name": "田中 陽子", "given": "陽子"},
 }
-
-
-def _click_and_wait(page, selector: str):
-    with page.expect_navigation():
-        page.locator(selector).first.click()
 
 
 @pytest.mark.parametrize(("lang", "width", "wrong"), [("en", 1280, 0), ("ja", 390, 3)])
@@ -38,18 +33,18 @@ def test_cook_reads_every_lesson_passes_the_quiz_and_checks_the_certificate(
         page.goto(f"{live_server.url}/{lang}/training/lessons/{lesson.slug}/")
         assert (lesson.title_ja if lang == "ja" else lesson.title_en) in page.inner_text("h1")
         audit(page, lang=lang, console=console)
-        _click_and_wait(page, "main form button[type=submit]")
+        submit_main_form(page)
         expected = f"/{lang}/training/" if number == 8 else None
         if expected:
             assert url_path(page) == expected, page.url
 
-    _click_and_wait(page, f'main form[action="/{lang}/training/quiz/start/"] button')
+    click(page, f'main form[action="/{lang}/training/quiz/start/"] button')
     attempt = Attempt.objects.get(user=cook, submitted_at__isnull=True)
     assert url_path(page) == f"/{lang}/training/quiz/{attempt.pk}/"
     audit(page, lang=lang, console=console)
 
     # An empty submission: an error summary, focused, linking to each question.
-    _click_and_wait(page, "main form button[type=submit]")
+    submit_main_form(page)
     assert page.title().startswith("エラー：" if lang == "ja" else "Error:")
     problems = error_summary_problems(page, lang)
     assert problems == [], problems
@@ -60,7 +55,7 @@ def test_cook_reads_every_lesson_passes_the_quiz_and_checks_the_certificate(
         answer = item.question.answer
         choice = (answer + 1) % len(item.question.options_en) if n < wrong else answer
         page.locator(f'label[for="id_q{item.pk}_{choice}"]').click()
-    _click_and_wait(page, "main form button[type=submit]")
+    submit_main_form(page)
 
     attempt.refresh_from_db()
     assert (attempt.score, attempt.passed) == (16 - wrong, True)
@@ -72,7 +67,7 @@ def test_cook_reads_every_lesson_passes_the_quiz_and_checks_the_certificate(
     audit(page, lang=lang, console=console, from_page_start=False)
 
     certificate = Certificate.objects.get(user=cook)
-    _click_and_wait(page, f'a[href="/{lang}/training/certificates/{certificate.pk}/"]')
+    click(page, f'a[href="/{lang}/training/certificates/{certificate.pk}/"]')
     main = page.inner_text("main")
     assert person["full_name"] in main and certificate.code in main
     audit(page, lang=lang, console=console)
@@ -82,7 +77,7 @@ def test_cook_reads_every_lesson_passes_the_quiz_and_checks_the_certificate(
     page.goto(f"{live_server.url}/{lang}/certificates/check/")
     audit(page, lang=lang, console=console)
     page.fill("#id_code", certificate.code.replace("-", "").lower())
-    _click_and_wait(page, "main form button[type=submit]")
+    submit_main_form(page)
     main = page.inner_text("main")
     assert person["given"] in main
     assert person["full_name"] not in main and cook.email not in main
@@ -106,6 +101,6 @@ def test_coordinator_pages_through_a_long_list_of_cooks(live_server, open_page, 
     page, console = open_page(lang=lang, width=1280, user=coordinator_a)
     page.goto(f"{live_server.url}/{lang}/coordinator/training/")
     audit(page, lang=lang, console=console)
-    _click_and_wait(page, 'a[rel="next"]')
+    click(page, 'a[rel="next"]')
     assert "Cook 50" in page.inner_text("main")
     audit(page, lang=lang, console=console, also_width=320)

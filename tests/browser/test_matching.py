@@ -8,7 +8,6 @@ A tab is one language and width, so the cook and the coordinator use different w
 in area A (UK, E8, miles) with its coordinator and the referrer persona; Japanese in area B (Japan,
 154, km, Tokyo time) with its own coordinator, a Japanese referrer, cook and diner."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -18,17 +17,26 @@ from django.utils import timezone, translation
 
 from accounts.onboarding.eligibility import Blocker
 from accounts.people.models import User
-from casserole.models import PostcodeCentroid
 from meals.diners import services
 from meals.diners.models import Diner
 from meals.matching import services as matching
 from meals.matching.models import Match, MatchChangeRequest
 from meals.referrals import services as referrals_services
 from tests.browser.checks import audit, error_summary_problems
-from tests.browser.conftest import url_path
+from tests.browser.support import (
+    World,
+    banner,
+    click,
+    fill_date,
+    make_world,
+    submit_main_form,
+    summary_links,
+    t,
+    url_path,
+)
 from tests.factories import UserFactory
 from tests.meals.conftest import make_active_cook, submit
-from tests.onboarding import approve_identity, cover_e8, make_profile
+from tests.onboarding import approve_identity, make_profile
 from training.models import Certificate
 from training.services import load_course
 
@@ -177,69 +185,27 @@ END_REASON = {"en": "Edie has moved in with her daughter.", "ja": "娘さんの�
 PAUSE_REASON = "Edie is in hospital for a week or two."
 
 
-@dataclass
-class World:
-    lang: str
-    diner_data: dict
-    coordinator: User
-    referrer: User
-    base: str  # the live server and the language prefix
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-    def path(self, path: str) -> str:
-        return f"/{self.lang}{path}"
-
-
-def t(lang: str, message: str, **values) -> str:
-    """`message` as the server shows it in `lang` (the test passes before and after translation)."""
-    with translation.override(lang):
-        text = translation.gettext(message)
-    return text % values if values else text
-
-
 def _world(request, lang: str) -> World:
-    """The area, its coordinator, a referrer there and the offline postcode table."""
-    request.getfixturevalue("settings").GEOCODER = "offline"
+    """make_world() with a referrer, and each area as its club runs it: the UK in miles, Japan on Tokyo time."""
+    world = make_world(request, lang, DINERS[lang], with_referrer=True)
     if lang == "en":
         area = request.getfixturevalue("area_a")
-        cover_e8(area)
-        area.distance_unit = "mi"  # the UK clubs think in miles
+        area.distance_unit = "mi"
         area.save(update_fields=["distance_unit"])
-        coordinator = request.getfixturevalue("coordinator_a")
-        referrer = request.getfixturevalue("referrer")
     else:
         area = request.getfixturevalue("area_b")
-        area.postcode_prefixes = "154"
         area.time_zone = "Asia/Tokyo"
-        area.save(update_fields=["postcode_prefixes", "time_zone"])
-        PostcodeCentroid.objects.get_or_create(
-            country="JP",
-            prefix="154",
-            defaults={"latitude": "35.643000", "longitude": "139.668000", "place_name": "世田谷"},
-        )
-        coordinator = request.getfixturevalue("coordinator_b")
-        referrer = UserFactory(
-            full_name="佐藤 恵子", email="keiko@example.jp", is_referrer=True, home_area=area, preferred_language="ja"
-        )
-    live_server = request.getfixturevalue("live_server")
-    return World(
-        lang=lang,
-        diner_data=DINERS[lang],
-        coordinator=coordinator,
-        referrer=referrer,
-        base=f"{live_server.url}/{lang}",
-    )
+        area.save(update_fields=["time_zone"])
+    return world
 
 
 def _diner(world: World) -> Diner:
     """An accepted diner, referred by the world's referrer (who may act for them), pinned by hand."""
-    referral = submit(by=world.referrer, **world.diner_data["answers"])
+    referral = submit(by=world.referrer, **world.data["answers"])
     referrals_services.accept_referral(
         by=world.coordinator, referral=referral, scopes={"can_view_schedule": True, "can_edit_details": True}
     )
-    latitude, longitude, neighbourhood = world.diner_data["place"]
+    latitude, longitude, neighbourhood = world.data["place"]
     diner = Diner.objects.get(pk=referral.diner_id)
     return services.place_diner(
         by=world.coordinator, diner=diner, latitude=latitude, longitude=longitude, neighbourhood=neighbourhood
@@ -268,7 +234,7 @@ def _cook(world: World, index: int = 0, *, active: bool = True) -> User:
 
 def _distance_text(world: World) -> str:
     """The rounded distance as the cook sees it ("about 0.5 miles", "約1 km")."""
-    data = world.diner_data
+    data = world.data
     with translation.override(world.lang):
         if "distance_miles" in data:
             return translation.ngettext("about %(distance)s mile", "about %(distance)s miles", 2) % {
@@ -279,7 +245,7 @@ def _distance_text(world: World) -> str:
 
 def _coordinator_distance(world: World) -> str:
     """The same distance as the coordinator's pages write it ("0.5 miles", "1 km")."""
-    data = world.diner_data
+    data = world.data
     with translation.override(world.lang):
         if "distance_miles" in data:
             return translation.ngettext("%(distance)s mile", "%(distance)s miles", 2) % {
@@ -294,43 +260,13 @@ def label(lang: str, choice) -> str:
         return str(choice.label)
 
 
-def _click(page, selector: str):
-    """Click the first match and wait for the page it leads to."""
-    with page.expect_navigation():
-        page.locator(selector).first.click()
-
-
-def _submit(page):
-    _click(page, "main form button[type=submit]")
-
-
 def _action(page, action: str):
     """Press the button of the match page's form for `action` (approve, decline, introduced)."""
-    _click(page, f'main form:has(input[name="action"][value="{action}"]) button[type=submit]')
-
-
-def _banner(page) -> str:
-    """Every banner's text (a referrer's pages have an "acting for" banner above the messages)."""
-    return "\n".join(page.locator(".govuk-notification-banner").all_inner_texts())
-
-
-def _summary_links(page) -> set[str]:
-    links = page.locator(".govuk-error-summary a")
-    return {links.nth(i).get_attribute("href") for i in range(links.count())}
+    click(page, f'main form:has(input[name="action"][value="{action}"]) button[type=submit]')
 
 
 def _private_on(html: str, texts) -> list[str]:
     return [text for text in texts if text in html]
-
-
-def _fill_date(page, name: str, day, *, full_width: bool = False):
-    def digits(number: int) -> str:
-        text = str(number)
-        return text.translate(str.maketrans("0123456789", "０１２３４５６７８９")) if full_width else text
-
-    page.fill(f'input[name="{name}_day"]', digits(day.day))
-    page.fill(f'input[name="{name}_month"]', digits(day.month))
-    page.fill(f'input[name="{name}_year"]', digits(day.year))
 
 
 # 1. The whole journey ----------------------------------------------------------------------------------
@@ -341,7 +277,7 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
     request, open_page, lang, cook_width, coordinator_width
 ):
     world = _world(request, lang)
-    data, answers = world.diner_data, world.diner_data["answers"]
+    data, answers = world.data, world.data["answers"]
     diner = _diner(world)
     cook = _cook(world)
     name, neighbourhood = answers["preferred_name"], data["place"][2]
@@ -351,7 +287,7 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
     page, console = open_page(lang=lang, width=cook_width, user=cook)
     page.goto(world.url("/account/cook/"))
     audit(page, lang=lang, console=console)
-    _click(page, "#find-diners")
+    click(page, "#find-diners")
     assert url_path(page) == world.path("/cook/diners/")
     cards = page.locator("#nearby-diners > li")
     assert cards.count() == 1
@@ -361,7 +297,7 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
     audit(page, lang=lang, console=console)
 
     # The offer page: the same summary, still nothing private.
-    _click(page, f'#nearby-diners a[href="{world.path(f"/cook/diners/{diner.pk}/offer/")}"]')
+    click(page, f'#nearby-diners a[href="{world.path(f"/cook/diners/{diner.pk}/offer/")}"]')
     assert url_path(page) == world.path(f"/cook/diners/{diner.pk}/offer/")
     assert name in page.locator("h1").inner_text()
     assert _private_on(page.content(), data["private"]) == []
@@ -378,7 +314,7 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
     assert match.status == Match.Status.PROPOSED and match.message == MESSAGE[lang]
     assert url_path(page) == world.path(f"/cook/matches/{match.pk}/")
     assert t(lang, "Thank you. A coordinator will look at your offer. We will email you when they have decided.") in (
-        _banner(page)
+        banner(page)
     )
     assert page.locator("#match-status").inner_text().strip() == label(lang, Match.Status.PROPOSED)
     assert page.locator("#shared-details").count() == 0
@@ -386,23 +322,23 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
     audit(page, lang=lang, console=console)
 
     # The cook's list of offers and matches, and back to the offer.
-    _click(page, f'a.govuk-back-link[href="{world.path("/cook/matches/")}"]')
+    click(page, f'a.govuk-back-link[href="{world.path("/cook/matches/")}"]')
     assert name in page.locator("main table").first.inner_text()
     audit(page, lang=lang, console=console)
-    _click(page, f'main table a[href="{world.path(f"/cook/matches/{match.pk}/")}"]')
+    click(page, f'main table a[href="{world.path(f"/cook/matches/{match.pk}/")}"]')
 
     # The coordinator: the offer in the queue, with the cook and the distance.
     other, other_console = open_page(lang=lang, width=coordinator_width, user=world.coordinator)
     other.goto(world.url("/coordinator/"))
     audit(other, lang=lang, console=other_console)
-    _click(other, f'main a[href="{world.path("/coordinator/offers/")}"]')
+    click(other, f'main a[href="{world.path("/coordinator/offers/")}"]')
     assert other.locator("#offers-count").inner_text().strip() == "1"
     row = other.locator("#offers tbody tr").first.inner_text()
     assert name in row and cook.full_name in row and _coordinator_distance(world) in row, row
     audit(other, lang=lang, console=other_console)
 
     # The match page: the cook's standing, the distance and the message; then approve.
-    _click(other, f'#offers a[href="{world.path(f"/coordinator/matches/{match.pk}/")}"]')
+    click(other, f'#offers a[href="{world.path(f"/coordinator/matches/{match.pk}/")}"]')
     assert other.locator("#cook-active").inner_text().strip() == t(lang, "Yes, active")
     assert other.locator("#cook-identity").inner_text().strip() != t(lang, "No identity check yet")
     assert other.locator("#cook-certificate .govuk-tag").count() == 0, "a valid certificate has no warning tag"
@@ -414,14 +350,14 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
     assert url_path(other) == world.path(f"/coordinator/matches/{match.pk}/")
     assert t(
         lang, "You approved %(cook)s to cook for %(diner)s. We have emailed the cook.", cook=cook.full_name, diner=name
-    ) in _banner(other)
+    ) in banner(other)
     match.refresh_from_db()
     assert match.status == Match.Status.APPROVED
     audit(other, lang=lang, console=other_console)
 
     # The introduction: no method and a date that does not exist first; what was typed is kept.
     introduction = world.path(f"/coordinator/matches/{match.pk}/introduction/")
-    _click(other, f'main a[href="{introduction}"]')
+    click(other, f'main a[href="{introduction}"]')
     assert url_path(other) == introduction
     audit(other, lang=lang, console=other_console)
     next_year = timezone.localdate().year + 1
@@ -430,13 +366,13 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
     other.fill('input[name="date_year"]', str(next_year))
     typed_time, stored_time = TIME[lang]
     other.fill("#id_time", typed_time)
-    _submit(other)
+    submit_main_form(other)
     assert url_path(other) == introduction
     problems = error_summary_problems(other, lang)
     summary = other.locator(".govuk-error-summary").inner_text()
     assert t(lang, "Select how the introduction will happen") in summary
     assert t(lang, "Enter a real date, for example 27 11 2026") in summary
-    assert len(_summary_links(other)) == 2
+    assert len(summary_links(other)) == 2
     assert (
         other.input_value('input[name="date_day"]'),
         other.input_value('input[name="date_month"]'),
@@ -449,15 +385,15 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
 
     when = timezone.localdate() + timedelta(days=7)
     other.check(f'input[name="method"][value="{Match.Introduction.WITH_COORDINATOR}"]')
-    _fill_date(other, "date", when, full_width=lang == "ja")
-    _submit(other)
+    fill_date(other, "date", when, full_width=lang == "ja")
+    submit_main_form(other)
     assert url_path(other) == world.path(f"/coordinator/matches/{match.pk}/")
     assert t(
         lang,
         "Introduction arranged. We have emailed %(cook)s and the people acting for %(diner)s.",
         cook=cook.full_name,
         diner=name,
-    ) in _banner(other)
+    ) in banner(other)
     match.refresh_from_db()
     assert match.status == Match.Status.INTRODUCED
     assert match.introduction_method == Match.Introduction.WITH_COORDINATOR
@@ -470,7 +406,7 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
     _action(other, "introduced")
     assert t(
         lang, "The introduction is done: %(cook)s and %(diner)s are matched.", cook=cook.full_name, diner=name
-    ) in _banner(other)
+    ) in banner(other)
     match.refresh_from_db()
     assert match.status == Match.Status.ACTIVE
     audit(other, lang=lang, console=other_console)
@@ -490,17 +426,17 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
 
     # The coordinator ends the match: a reason is needed.
     end = world.path(f"/coordinator/matches/{match.pk}/status/end/")
-    _click(other, f'main a[href="{end}"]')
+    click(other, f'main a[href="{end}"]')
     assert url_path(other) == end
     audit(other, lang=lang, console=other_console)
-    _submit(other)
+    submit_main_form(other)
     problems = error_summary_problems(other, lang)
-    assert _summary_links(other) == {"#id_reason"}
+    assert summary_links(other) == {"#id_reason"}
     audit(other, lang=lang, console=other_console, from_page_start=False, extra=problems)
     other.fill("#id_reason", END_REASON[lang])
-    _submit(other)
+    submit_main_form(other)
     assert url_path(other) == world.path(f"/coordinator/matches/{match.pk}/")
-    assert t(lang, "The match has ended. The cook can no longer see the diner’s details.") in _banner(other)
+    assert t(lang, "The match has ended. The cook can no longer see the diner’s details.") in banner(other)
     match.refresh_from_db()
     assert match.status == Match.Status.ENDED
     audit(other, lang=lang, console=other_console)
@@ -521,7 +457,7 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
 def test_a_cook_who_is_not_active_sees_why_and_what_to_do_and_no_diners(request, open_page, lang, width):
     world = _world(request, lang)
     _diner(world)
-    name = world.diner_data["answers"]["preferred_name"]
+    name = world.data["answers"]["preferred_name"]
     if lang == "en":
         # Identity approved, the course not passed yet.
         cook = _cook(world, active=False)
@@ -556,7 +492,7 @@ def test_the_cook_who_offers_second_is_told_another_cook_has_just_offered(reques
     world = _world(request, lang)
     diner = _diner(world)
     first, second = _cook(world, 0), _cook(world, 1)
-    name = world.diner_data["answers"]["preferred_name"]
+    name = world.data["answers"]["preferred_name"]
 
     # The second cook has the offer page open ...
     page, console = open_page(lang=lang, width=width, user=second)
@@ -566,13 +502,13 @@ def test_the_cook_who_offers_second_is_told_another_cook_has_just_offered(reques
     # ... when the first cook's offer goes in.
     matching.offer_to_cook(cook=first, diner=diner, message="")
 
-    _submit(page)
+    submit_main_form(page)
     assert url_path(page) == world.path("/cook/diners/")
     assert t(
         lang,
         "Another cook has just offered to cook for %(name)s. Thank you: have a look at the other people near you.",
         name=name,
-    ) in _banner(page)
+    ) in banner(page)
     assert page.locator("#nearby-diners").count() == 0, "the diner is no longer in the list"
     assert page.locator("#nobody-near").is_visible()
     assert list(Match.objects.filter(diner=diner).values_list("cook", flat=True)) == [first.pk]
@@ -598,18 +534,18 @@ def test_a_referrer_asks_to_pause_a_match_and_the_coordinator_sees_the_request(r
     audit(page, lang=lang, console=console)
 
     # Nothing chosen first; then pause, with a reason.
-    _submit(page)
+    submit_main_form(page)
     problems = error_summary_problems(page, lang)
     assert t(lang, "Select whether to pause or end") in page.locator(".govuk-error-summary").inner_text()
     assert t(lang, "Tell the coordinator why") in page.locator(".govuk-error-summary").inner_text()
-    assert len(_summary_links(page)) == 2
+    assert len(summary_links(page)) == 2
     audit(page, lang=lang, console=console, from_page_start=False, extra=problems)
     page.check('input[name="kind"][value="pause"]')
     page.fill("#id_reason", PAUSE_REASON)
-    _submit(page)
+    submit_main_form(page)
     assert url_path(page) == world.path(f"/diners/{diner.pk}/")
     assert t(lang, "Your request has been sent. The coordinator will look at it and get in touch with you.") in (
-        _banner(page)
+        banner(page)
     )
     request_made = MatchChangeRequest.objects.get(match=match)
     assert (request_made.kind, request_made.requested_by) == ("pause", world.referrer)
@@ -620,9 +556,9 @@ def test_a_referrer_asks_to_pause_a_match_and_the_coordinator_sees_the_request(r
     other.goto(world.url("/coordinator/offers/"))
     assert other.locator("#changes-count").inner_text().strip() == "1"
     row = other.locator("#changes tbody tr").first.inner_text()
-    assert world.diner_data["answers"]["preferred_name"] in row and cook.full_name in row
+    assert world.data["answers"]["preferred_name"] in row and cook.full_name in row
     assert t(lang, "%(name)s, for the diner", name=world.referrer.full_name) in row
     audit(other, lang=lang, console=other_console)
-    _click(other, f'#changes a[href="{world.path(f"/coordinator/matches/{match.pk}/")}"]')
+    click(other, f'#changes a[href="{world.path(f"/coordinator/matches/{match.pk}/")}"]')
     assert PAUSE_REASON in other.locator("#change-request").inner_text()
     audit(other, lang=lang, console=other_console)

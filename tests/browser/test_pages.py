@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 
 from tests.browser.checks import audit, error_summary_problems
-from tests.browser.conftest import LANGS, WIDTHS, url_path
+from tests.browser.support import LANGS, WIDTHS, submit_form, url_path
 from training.services import load_course
 
 ANONYMOUS, COOK, COORDINATOR = "anonymous", "cook", "coordinator"
@@ -107,12 +107,12 @@ def _submit_as_it_is(field: str) -> Callable:
 
 
 def _submit(page, field: str):
+    """submit_form(), once sure the form leaves checking its input to the server."""
     form = page.locator(f"form:has({field})")
     assert form.get_attribute("novalidate") is not None, (
         f"the form holding {field} lacks `novalidate`: the browser's own bubbles would replace the error summary"
     )
-    with page.expect_navigation():
-        form.locator("[type=submit]").first.click()
+    submit_form(page, field)
 
 
 @dataclass(frozen=True)

@@ -10,23 +10,28 @@ runs in area A (UK, E8) with its coordinator and the referrer persona; Japanese 
 with its own coordinator and a Japanese referrer, who types a Japanese address, phone and postcode."""
 
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from accounts.people.models import User
-from casserole.models import PostcodeCentroid
 from casserole.phones import phone_for_display
 from meals.diners.models import ProxyAccess
 from meals.referrals import services
 from meals.referrals.models import AreaWaitlistEntry, Referral
 from tests.browser.checks import audit, error_summary_problems
-from tests.browser.conftest import url_path
-from tests.factories import UserFactory
+from tests.browser.support import (
+    World,
+    banner,
+    click,
+    fill_date,
+    make_world,
+    submit_main_form,
+    summary_links,
+    t,
+    url_path,
+)
 from tests.meals.conftest import ANSWERS
-from tests.onboarding import cover_e8
 
 AGREED_ON = timezone.localdate() - timedelta(days=3)
 TOMORROW = timezone.localdate() + timedelta(days=2)
@@ -116,61 +121,9 @@ TEXT_FIELDS = {
 }
 
 
-@dataclass
-class World:
-    lang: str
-    diner: dict
-    coordinator: User
-    referrer: User
-    base: str  # the live server and the language prefix
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-    def path(self, path: str) -> str:
-        return f"/{self.lang}{path}"
-
-
-def t(lang: str, message: str, **values) -> str:
-    """`message` as the server shows it in `lang` (the test passes before and after translation)."""
-    with translation.override(lang):
-        text = translation.gettext(message)
-    return text % values if values else text
-
-
-def _world(request, lang: str) -> World:
-    """The area the diner lives in, its coordinator, a referrer there and the offline postcode table."""
-    request.getfixturevalue("settings").GEOCODER = "offline"
-    if lang == "en":
-        cover_e8(request.getfixturevalue("area_a"))
-        coordinator = request.getfixturevalue("coordinator_a")
-        referrer = request.getfixturevalue("referrer")
-    else:
-        area = request.getfixturevalue("area_b")
-        area.postcode_prefixes = "154"
-        area.save(update_fields=["postcode_prefixes"])
-        PostcodeCentroid.objects.get_or_create(
-            country="JP",
-            prefix="154",
-            defaults={"latitude": "35.643000", "longitude": "139.668000", "place_name": "世田谷"},
-        )
-        coordinator = request.getfixturevalue("coordinator_b")
-        referrer = UserFactory(
-            full_name="佐藤 恵子",
-            email="keiko@example.jp",
-            is_referrer=True,
-            home_area=area,
-            preferred_language="ja",
-        )
-    live_server = request.getfixturevalue("live_server")
-    return World(
-        lang=lang, diner=DINERS[lang], coordinator=coordinator, referrer=referrer, base=f"{live_server.url}/{lang}"
-    )
-
-
 def _answers(world: World, **changes) -> dict:
     """A whole request's answers (as the draft stores them) for this world's diner."""
-    diner = world.diner
+    diner = world.data
     answers = {
         **ANSWERS,
         "full_name": diner["full_name"],
@@ -203,25 +156,6 @@ def _audit(page, *, lang: str, console, **options):
         page.set_viewport_size(size)
 
 
-def _click(page, selector: str):
-    """Click the first match and wait for the page it leads to."""
-    with page.expect_navigation():
-        page.locator(selector).first.click()
-
-
-def _continue(page):
-    _click(page, "main form button[type=submit]")
-
-
-def _banner(page) -> str:
-    return page.locator(".govuk-notification-banner").first.inner_text()
-
-
-def _summary_links(page) -> set[str]:
-    links = page.locator(".govuk-error-summary a")
-    return {links.nth(i).get_attribute("href") for i in range(links.count())}
-
-
 def _fill(page, values: dict, names):
     for name in names:
         page.fill(f"#id_{name}", values[name])
@@ -236,12 +170,6 @@ def _radio(page, name: str, value: str):
     page.check(f'input[name="{name}"][value="{value}"]')
 
 
-def _fill_date(page, name: str, day):
-    page.fill(f'input[name="{name}_day"]', str(day.day))
-    page.fill(f'input[name="{name}_month"]', str(day.month))
-    page.fill(f'input[name="{name}_year"]', str(day.year))
-
-
 def _on_step(page, world: World, step: str):
     assert url_path(page) == world.path(f"/request/{step}/"), f"expected the {step} page, on {page.url}"
 
@@ -251,7 +179,7 @@ DINER_STEPS = ("name", "address", "phone", "access", "diet", "texture", "likes",
 
 def _answer(page, world: World, step: str):
     """Answer one of the diner's question pages for this world's diner (not submitted)."""
-    diner = world.diner
+    diner = world.data
     if step == "name":
         _radio(page, "preferred_language", world.lang)
     if step == "address":
@@ -276,7 +204,7 @@ def _answer_steps(page, world: World, console, steps, *, audited: bool = True):
         if audited:
             _audit(page, lang=world.lang, console=console)
         _answer(page, world, step)
-        _continue(page)
+        submit_main_form(page)
 
 
 # 1. A referrer asks for meals on the web; a coordinator accepts -----------------------------------------
@@ -286,19 +214,19 @@ def _answer_steps(page, world: World, console, steps, *, audited: bool = True):
 def test_a_referrer_asks_for_meals_and_a_coordinator_accepts(
     request, open_page, lang, referrer_width, coordinator_width
 ):
-    world = _world(request, lang)
-    diner = world.diner
+    world = make_world(request, lang, DINERS[lang], with_referrer=True)
+    diner = world.data
     page, console = open_page(lang=lang, width=referrer_width, user=world.referrer)
 
     # The start page, then "who is asking": signed in, only the relationship is asked.
     page.goto(world.url("/request/"))
     _audit(page, lang=lang, console=console)
-    _continue(page)
+    submit_main_form(page)
     _on_step(page, world, "relationship")
     assert page.locator("#id_referrer_name").count() == 0, "a signed-in referrer is not asked their name"
     _audit(page, lang=lang, console=console)
     _radio(page, "relationship", "family")
-    _continue(page)
+    submit_main_form(page)
 
     # Name, then the address: a postcode too short first; everything typed is kept.
     _answer_steps(page, world, console, ["name"])
@@ -307,14 +235,14 @@ def test_a_referrer_asks_for_meals_and_a_coordinator_accepts(
     _audit(page, lang=lang, console=console)
     _fill(page, diner, ("address_line1", "address_line2", "town"))
     page.fill("#id_postcode", diner["bad_postcode"])
-    _continue(page)
+    submit_main_form(page)
     _on_step(page, world, "address")
     problems = error_summary_problems(page, lang)
-    assert _summary_links(page) == {"#id_postcode"}
+    assert summary_links(page) == {"#id_postcode"}
     _assert_kept(page, {**diner, "postcode": diner["bad_postcode"]}, TEXT_FIELDS["address"])
     _audit(page, lang=lang, console=console, from_page_start=False, extra=problems)
     page.fill("#id_postcode", diner["postcode"])
-    _continue(page)
+    submit_main_form(page)
 
     # The rest of the diner's pages, each audited.
     _answer_steps(page, world, console, DINER_STEPS[DINER_STEPS.index("phone") :])
@@ -324,15 +252,15 @@ def test_a_referrer_asks_for_meals_and_a_coordinator_accepts(
     _audit(page, lang=lang, console=console)
     _radio(page, "consent_given", "yes")
     _radio(page, "consent_method", "in_person")
-    _fill_date(page, "consent_given_on", TOMORROW)
+    fill_date(page, "consent_given_on", TOMORROW)
     page.check('input[name="share_with_cook"][value="address"]')
     page.check('input[name="share_with_cook"][value="phone"]')
     page.check('input[name="concerns_to"][value="referrer"]')
-    _continue(page)
+    submit_main_form(page)
     _on_step(page, world, "consent")
     problems = error_summary_problems(page, lang)
     first_box = "#id_consent_given_on_2" if lang == "ja" else "#id_consent_given_on_0"
-    assert _summary_links(page) == {first_box}
+    assert summary_links(page) == {first_box}
     assert t(lang, "The date they agreed must be today or in the past") in page.locator("main").inner_text()
     assert page.is_checked('input[name="consent_given"][value="yes"]')
     assert page.is_checked('input[name="consent_method"][value="in_person"]')
@@ -341,8 +269,8 @@ def test_a_referrer_asks_for_meals_and_a_coordinator_accepts(
     assert page.is_checked('input[name="share_with_cook"][value="phone"]')
     assert page.is_checked('input[name="concerns_to"][value="referrer"]')
     _audit(page, lang=lang, console=console, from_page_start=False, extra=problems)
-    _fill_date(page, "consent_given_on", AGREED_ON)
-    _continue(page)
+    fill_date(page, "consent_given_on", AGREED_ON)
+    submit_main_form(page)
 
     # Check your answers: change one answer and come back.
     assert url_path(page) == world.path("/request/check/")
@@ -350,12 +278,12 @@ def test_a_referrer_asks_for_meals_and_a_coordinator_accepts(
     for value in (diner["full_name"], diner["postcode_shown"], diner["likes"], diner["emergency_name"]):
         assert value in main
     _audit(page, lang=lang, console=console)
-    _click(page, f'main a[href="{world.path("/request/likes/")}?change=1"]')
+    click(page, f'main a[href="{world.path("/request/likes/")}?change=1"]')
     _on_step(page, world, "likes")
     assert page.input_value("#id_likes") == diner["likes"]
     assert page.locator(".govuk-back-link").get_attribute("href") == world.path("/request/check/")
     page.fill("#id_likes", diner["new_likes"])
-    _continue(page)
+    submit_main_form(page)
     assert url_path(page) == world.path("/request/check/")
     assert diner["new_likes"] in page.locator("main").inner_text()
 
@@ -375,20 +303,20 @@ def test_a_referrer_asks_for_meals_and_a_coordinator_accepts(
     other.goto(world.url("/coordinator/referrals/"))
     assert other.locator("#waiting-count").inner_text().strip() == "1"
     _audit(other, lang=lang, console=other_console)
-    _click(other, f'main a[href="{world.path(f"/coordinator/referrals/{referral.pk}/")}"]')
+    click(other, f'main a[href="{world.path(f"/coordinator/referrals/{referral.pk}/")}"]')
     assert diner["preferred_name"] in other.locator("h1").inner_text()
     assert world.referrer.full_name in other.locator("main").inner_text()
     assert diner["phone"] in other.locator("#where-heading").locator("..").inner_text(), "the number as it is dialled"
     _audit(other, lang=lang, console=other_console)
     assert other.is_checked('input[name="accept-scopes"][value="can_view_schedule"]'), "seeing the schedule is offered"
     other.check('input[name="accept-scopes"][value="can_edit_details"]')
-    _click(other, 'main form:has(input[name="decision"][value="accept"]) button[type=submit]')
+    click(other, 'main form:has(input[name="decision"][value="accept"]) button[type=submit]')
     assert url_path(other) == world.path("/coordinator/referrals/")
     assert t(
         lang,
         "You accepted the request for %(name)s. We have emailed the person who asked.",
         name=diner["preferred_name"],
-    ) in _banner(other)
+    ) in banner(other)
     assert other.locator("#waiting-count").inner_text().strip() == "0"
     _audit(other, lang=lang, console=other_console)
     access = ProxyAccess.objects.get(referrer=world.referrer)
@@ -398,8 +326,8 @@ def test_a_referrer_asks_for_meals_and_a_coordinator_accepts(
     page.goto(world.url("/diners/"))
     assert diner["preferred_name"] in page.locator("#diners-heading").locator("..").inner_text()
     _audit(page, lang=lang, console=console)
-    _click(page, f'main a[href="{world.path(f"/diners/{access.diner_id}/")}"]')
-    assert t(lang, "You are acting for %(name)s", name=diner["preferred_name"]) in _banner(page)
+    click(page, f'main a[href="{world.path(f"/diners/{access.diner_id}/")}"]')
+    assert t(lang, "You are acting for %(name)s", name=diner["preferred_name"]) in banner(page)
     assert diner["new_likes"] in page.locator("main").inner_text()
     _audit(page, lang=lang, console=console)
 
@@ -414,13 +342,13 @@ CARD_PRINT_FONT = """() => Math.min(...[...document.querySelectorAll('.casserole
 
 @pytest.mark.parametrize(("lang", "width"), [("en", 390), ("ja", 1280)])
 def test_a_coordinator_records_a_phone_referral_for_a_diner_without_email(request, open_page, lang, width):
-    world = _world(request, lang)
-    diner = world.diner
+    world = make_world(request, lang, DINERS[lang], with_referrer=True)
+    diner = world.data
     page, console = open_page(lang=lang, width=width, user=world.coordinator)
 
     page.goto(world.url("/coordinator/referrals/new/"))
     _audit(page, lang=lang, console=console)
-    _continue(page)
+    submit_main_form(page)
 
     # "Who is calling?": in English a friend calls (their name and number are needed: errors first);
     # in Japanese the diner calls themselves.
@@ -429,10 +357,10 @@ def test_a_coordinator_records_a_phone_referral_for_a_diner_without_email(reques
     _audit(page, lang=lang, console=console)
     if lang == "en":
         _radio(page, "relationship", "friend")
-        _continue(page)
+        submit_main_form(page)
         _on_step(page, world, "relationship")
         problems = error_summary_problems(page, lang)
-        assert _summary_links(page) == {"#id_referrer_name", "#id_referrer_phone"}
+        assert summary_links(page) == {"#id_referrer_name", "#id_referrer_phone"}
         assert t(lang, "Enter the caller’s name") in page.locator("main").inner_text()
         assert page.is_checked('input[name="relationship"][value="friend"]'), "the answer given is kept"
         _audit(page, lang=lang, console=console, from_page_start=False, extra=problems)
@@ -443,7 +371,7 @@ def test_a_coordinator_records_a_phone_referral_for_a_diner_without_email(reques
             lang, "The diner called themselves"
         )
         _radio(page, "relationship", "self")
-    _continue(page)
+    submit_main_form(page)
 
     # The diner's pages, worded for the coordinator (the name page audited: it is about "the diner").
     _on_step(page, world, "name")
@@ -457,17 +385,17 @@ def test_a_coordinator_records_a_phone_referral_for_a_diner_without_email(reques
     _radio(page, "consent_given", "yes")
     if lang == "en":
         _radio(page, "consent_method", "phone")
-        _fill_date(page, "consent_given_on", AGREED_ON)
+        fill_date(page, "consent_given_on", AGREED_ON)
     else:
         assert page.locator('input[name="consent_method"]').count() == 0, "asking is agreeing"
     page.check('input[name="share_with_cook"][value="address"]')
-    _continue(page)
+    submit_main_form(page)
 
     # Check the answers, send; the confirmation offers the request itself.
     assert url_path(page) == world.path("/request/check/")
     assert t(lang, "Request for meals taken by phone") in page.locator(".govuk-caption-l").inner_text()
     _audit(page, lang=lang, console=console)
-    _click(page, "#send-request button[type=submit]")
+    click(page, "#send-request button[type=submit]")
     referral = Referral.objects.get(diner__full_name=diner["full_name"])
     assert url_path(page) == world.path(f"/request/sent/{referral.pk}/")
     assert (referral.channel, referral.referrer_id, referral.created_by_id) == ("phone", None, world.coordinator.pk)
@@ -476,16 +404,16 @@ def test_a_coordinator_records_a_phone_referral_for_a_diner_without_email(reques
     # The queue shows it came by phone; the request has no one to give access to.
     page.goto(world.url("/coordinator/referrals/"))
     assert t(lang, "Phone") in page.locator("main table").inner_text()
-    _click(page, f'main a[href="{world.path(f"/coordinator/referrals/{referral.pk}/")}"]')
+    click(page, f'main a[href="{world.path(f"/coordinator/referrals/{referral.pk}/")}"]')
     assert t(lang, "Phone") in page.locator("#asked-heading + dl").inner_text()
     if lang == "en":
         assert diner["caller_name"] in page.locator("#asked-heading + dl").inner_text()
     assert page.locator('input[name="accept-scopes"]').count() == 0, "no account, so no scopes to choose"
     assert page.locator('input[name="more_info-message"]').count() == 0
     _audit(page, lang=lang, console=console)
-    _click(page, 'main form:has(input[name="decision"][value="accept"]) button[type=submit]')
+    click(page, 'main form:has(input[name="decision"][value="accept"]) button[type=submit]')
     assert url_path(page) == world.path("/coordinator/referrals/")
-    assert t(lang, "You accepted the request for %(name)s.", name=diner["preferred_name"]) in _banner(page)
+    assert t(lang, "You accepted the request for %(name)s.", name=diner["preferred_name"]) in banner(page)
     referral.refresh_from_db()
     assert referral.status == Referral.Status.ACCEPTED and referral.diner.status == "active"
     assert not ProxyAccess.objects.filter(diner=referral.diner).exists()
@@ -500,7 +428,7 @@ def test_a_coordinator_records_a_phone_referral_for_a_diner_without_email(reques
     _audit(page, lang=lang, console=console)
 
     # The large-print card, with the area's help line, at least 16pt when printed.
-    _click(page, f'main a[href="{world.path(f"/coordinator/diners/{referral.diner_id}/card/")}"]')
+    click(page, f'main a[href="{world.path(f"/coordinator/diners/{referral.diner_id}/card/")}"]')
     card = page.locator(".casserole-card").inner_text()
     assert referral.diner.area.help_phone in card and diner["preferred_name"] in card
     _audit(page, lang=lang, console=console)
@@ -523,8 +451,8 @@ def test_a_coordinator_records_a_phone_referral_for_a_diner_without_email(reques
 def test_a_proxy_does_what_their_scope_allows_and_is_refused_the_rest(
     request, open_page, live_server, lang, referrer_width, coordinator_width
 ):
-    world = _world(request, lang)
-    diner = world.diner
+    world = make_world(request, lang, DINERS[lang], with_referrer=True)
+    diner = world.data
     referral = services.accept_referral(
         by=world.coordinator, referral=_submitted(world), scopes={"can_view_schedule": True}
     )
@@ -533,12 +461,12 @@ def test_a_proxy_does_what_their_scope_allows_and_is_refused_the_rest(
 
     # Only the schedule: the diner's page (banner, no details), the schedule and the card.
     page.goto(world.url(f"/diners/{pk}/"))
-    assert t(lang, "You are acting for %(name)s", name=diner["preferred_name"]) in _banner(page)
+    assert t(lang, "You are acting for %(name)s", name=diner["preferred_name"]) in banner(page)
     assert page.locator(f'main a[href="{world.path(f"/diners/{pk}/edit/phone/")}"]').count() == 0
     assert diner["phone"] not in page.locator("main").inner_text()
     _audit(page, lang=lang, console=console)
-    _click(page, f'main a[href="{world.path(f"/diners/{pk}/schedule/")}"]')
-    assert t(lang, "You are acting for %(name)s", name=diner["preferred_name"]) in _banner(page)
+    click(page, f'main a[href="{world.path(f"/diners/{pk}/schedule/")}"]')
+    assert t(lang, "You are acting for %(name)s", name=diner["preferred_name"]) in banner(page)
     _audit(page, lang=lang, console=console)
 
     # Editing the details is not within the scope: refused.
@@ -555,9 +483,9 @@ def test_a_proxy_does_what_their_scope_allows_and_is_refused_the_rest(
     access = ProxyAccess.objects.get(diner_id=pk, referrer=world.referrer)
     _audit(other, lang=lang, console=other_console)
     other.check(f'input[name="proxy-{access.pk}-scopes"][value="can_edit_details"]')
-    _click(other, f'main form[action="{world.path(f"/coordinator/diners/{pk}/proxies/{access.pk}/")}"] button')
+    click(other, f'main form[action="{world.path(f"/coordinator/diners/{pk}/proxies/{access.pk}/")}"] button')
     assert url_path(other) == world.path(f"/coordinator/diners/{pk}/")
-    assert t(lang, "You changed what %(name)s may do for the diner.", name=world.referrer.full_name) in _banner(other)
+    assert t(lang, "You changed what %(name)s may do for the diner.", name=world.referrer.full_name) in banner(other)
     assert other.is_checked(f'input[name="proxy-{access.pk}-scopes"][value="can_edit_details"]')
     _audit(other, lang=lang, console=other_console)
 
@@ -565,18 +493,18 @@ def test_a_proxy_does_what_their_scope_allows_and_is_refused_the_rest(
     page.goto(world.url(f"/diners/{pk}/"))
     assert diner["postcode_shown"] in page.locator("main").inner_text()
     _audit(page, lang=lang, console=console)
-    _click(page, f'main a[href="{edit_path}"]')
-    assert t(lang, "You are acting for %(name)s", name=diner["preferred_name"]) in _banner(page)
+    click(page, f'main a[href="{edit_path}"]')
+    assert t(lang, "You are acting for %(name)s", name=diner["preferred_name"]) in banner(page)
     _audit(page, lang=lang, console=console)
     page.fill("#id_phone", diner["bad_phone"])
-    _continue(page)
+    submit_main_form(page)
     assert url_path(page) == edit_path
     problems = error_summary_problems(page, lang)
-    assert _summary_links(page) == {"#id_phone"}
+    assert summary_links(page) == {"#id_phone"}
     assert page.input_value("#id_phone") == diner["bad_phone"]
     _audit(page, lang=lang, console=console, from_page_start=False, extra=problems)
     page.fill("#id_phone", diner["new_phone"])
-    _continue(page)
+    submit_main_form(page)
     assert url_path(page) == world.path(f"/diners/{pk}/")
     assert t(lang, "Your changes have been saved.") in page.locator("main").inner_text()
     referral.diner.refresh_from_db()
@@ -586,8 +514,8 @@ def test_a_proxy_does_what_their_scope_allows_and_is_refused_the_rest(
 
     # The coordinator revokes the access: the referrer's next click finds nothing there.
     other.reload()
-    _click(other, f'main form[action="{world.path(f"/coordinator/diners/{pk}/proxies/{access.pk}/revoke/")}"] button')
-    assert t(lang, "%(name)s can no longer act for the diner.", name=world.referrer.full_name) in _banner(other)
+    click(other, f'main form[action="{world.path(f"/coordinator/diners/{pk}/proxies/{access.pk}/revoke/")}"] button')
+    assert t(lang, "%(name)s can no longer act for the diner.", name=world.referrer.full_name) in banner(other)
     console.expected_failures.add(live_server.url + world.path(f"/diners/{pk}/"))
     response = page.reload()
     assert response.status == 404
@@ -600,34 +528,34 @@ def test_a_proxy_does_what_their_scope_allows_and_is_refused_the_rest(
 
 @pytest.mark.parametrize(("lang", "width"), [("en", 1280), ("ja", 390)])
 def test_outside_every_area_a_diner_leaves_contact_details_then_corrects_the_address(request, open_page, lang, width):
-    world = _world(request, lang)
-    diner = world.diner
+    world = make_world(request, lang, DINERS[lang], with_referrer=True)
+    diner = world.data
     # Without an account: the diner asking for themselves.
     page, console = open_page(lang=lang, width=width)
     page.goto(world.url("/request/"))
-    _continue(page)
+    submit_main_form(page)
     _on_step(page, world, "relationship")
     _audit(page, lang=lang, console=console)
     _radio(page, "relationship", "self")
-    _continue(page)
+    submit_main_form(page)
     _answer_steps(page, world, console, ["name"], audited=False)
     _on_step(page, world, "address")
     _answer(page, world, "address")
     page.fill("#id_postcode", diner["outside_postcode"])
-    _continue(page)
+    submit_main_form(page)
 
     assert url_path(page) == world.path("/request/not-in-area/")
     assert page.input_value("#id_name") == diner["full_name"], "the diner's name is filled in"
     _audit(page, lang=lang, console=console)
-    _click(page, "main form button[type=submit]")
+    click(page, "main form button[type=submit]")
     problems = error_summary_problems(page, lang)
-    assert _summary_links(page) == {"#id_contact"}
+    assert summary_links(page) == {"#id_contact"}
     assert page.input_value("#id_name") == diner["full_name"]
     assert not AreaWaitlistEntry.objects.exists()
     _audit(page, lang=lang, console=console, from_page_start=False, extra=problems)
 
     page.fill("#id_contact", diner["waitlist_contact"])
-    _click(page, "main form button[type=submit]")
+    click(page, "main form button[type=submit]")
     assert url_path(page) == world.path("/request/not-in-area/")
     assert (
         t(lang, "We will tell you when a Casserole club opens near you.") in page.locator(".govuk-panel").inner_text()
@@ -639,10 +567,10 @@ def test_outside_every_area_a_diner_leaves_contact_details_then_corrects_the_add
 
     # The address was wrong after all: the rest of the answers were kept, and the diner, still without
     # an account, asks for meals for themselves (the pages speak to them).
-    _click(page, f'main a[href="{world.path("/request/address/")}"]')
+    click(page, f'main a[href="{world.path("/request/address/")}"]')
     assert page.input_value("#id_address_line1") == diner["address_line1"]
     page.fill("#id_postcode", diner["postcode"])
-    _continue(page)
+    submit_main_form(page)
     _answer_steps(page, world, console, DINER_STEPS[DINER_STEPS.index("phone") :], audited=False)
     _on_step(page, world, "consent")
     assert page.locator("h1").inner_text().strip() == t(lang, "Your agreement")
@@ -652,10 +580,10 @@ def test_outside_every_area_a_diner_leaves_contact_details_then_corrects_the_add
     _audit(page, lang=lang, console=console)
     _radio(page, "consent_given", "yes")
     page.check('input[name="share_with_cook"][value="address"]')
-    _continue(page)
+    submit_main_form(page)
     assert url_path(page) == world.path("/request/check/")
     assert t(lang, "Your address") in page.locator("main").inner_text()
-    _click(page, "#send-request button[type=submit]")
+    click(page, "#send-request button[type=submit]")
     referral = Referral.objects.get()
     assert url_path(page) == world.path(f"/request/sent/{referral.pk}/")
     assert (referral.referrer_id, referral.relationship) == (None, "self")
@@ -670,8 +598,8 @@ def test_outside_every_area_a_diner_leaves_contact_details_then_corrects_the_add
 def test_a_coordinator_asks_for_more_information_and_the_referrer_answers(
     request, open_page, lang, referrer_width, coordinator_width
 ):
-    world = _world(request, lang)
-    diner = world.diner
+    world = make_world(request, lang, DINERS[lang], with_referrer=True)
+    diner = world.data
     referral = _submitted(world)
     referral_path = world.path(f"/coordinator/referrals/{referral.pk}/")
 
@@ -679,18 +607,18 @@ def test_a_coordinator_asks_for_more_information_and_the_referrer_answers(
     other, other_console = open_page(lang=lang, width=coordinator_width, user=world.coordinator)
     other.goto(world.url(f"/coordinator/referrals/{referral.pk}/"))
     more_info = 'main form:has(input[name="decision"][value="more_info"]) button[type=submit]'
-    _click(other, more_info)
+    click(other, more_info)
     assert url_path(other) == referral_path
     problems = error_summary_problems(other, lang)
-    assert _summary_links(other) == {"#id_more_info-message"}
+    assert summary_links(other) == {"#id_more_info-message"}
     assert t(lang, "Enter what you need to know") in other.locator("main").inner_text()
     _audit(other, lang=lang, console=other_console, from_page_start=False, extra=problems)
     other.fill("#id_more_info-message", diner["question"])
-    _click(other, more_info)
+    click(other, more_info)
     assert url_path(other) == world.path("/coordinator/referrals/")
     assert t(
         lang, "We have emailed your question about %(name)s to the person who asked.", name=diner["preferred_name"]
-    ) in _banner(other)
+    ) in banner(other)
     assert other.locator("#more-info-count").inner_text().strip() == "1"
     assert other.locator("#waiting-count").inner_text().strip() == "0"
 
@@ -698,19 +626,19 @@ def test_a_coordinator_asks_for_more_information_and_the_referrer_answers(
     page, console = open_page(lang=lang, width=referrer_width, user=world.referrer)
     page.goto(world.url("/diners/"))
     _audit(page, lang=lang, console=console)
-    _click(page, f'main a[href="{world.path(f"/referrals/{referral.pk}/")}"]')
+    click(page, f'main a[href="{world.path(f"/referrals/{referral.pk}/")}"]')
     assert diner["question"] in page.locator("main").inner_text()
     _audit(page, lang=lang, console=console)
-    _click(page, "main form button[type=submit]")
+    click(page, "main form button[type=submit]")
     assert url_path(page) == world.path("/request/check/")
     assert diner["question"] in page.locator(".govuk-inset-text").inner_text()
     _audit(page, lang=lang, console=console)
-    _click(page, f'main a[href="{world.path("/request/likes/")}?change=1"]')
+    click(page, f'main a[href="{world.path("/request/likes/")}?change=1"]')
     page.fill("#id_likes", diner["new_likes"])
-    _continue(page)
+    submit_main_form(page)
     assert url_path(page) == world.path("/request/check/")
     assert diner["new_likes"] in page.locator("main").inner_text()
-    _click(page, "#send-request button[type=submit]")
+    click(page, "#send-request button[type=submit]")
     assert url_path(page) == world.path(f"/request/sent/{referral.pk}/")
     referral.refresh_from_db()
     assert referral.status == Referral.Status.SUBMITTED

@@ -6,18 +6,13 @@ from django.core import mail
 
 from accounts.people.models import User
 from tests.browser.checks import audit, error_summary_problems
-from tests.browser.conftest import last_email_to, link_in, url_path
+from tests.browser.support import last_email_to, link_in, submit_form, summary_links, url_path
 from tests.factories import PASSWORD
 
 PEOPLE = {
     "en": {"full_name": "Grace Hopper", "reading": "", "email": "grace@example.org"},
     "ja": {"full_name": "山田 花子", "reading": "ヤマダ ハナコ", "email": "hanako@example.jp"},
 }
-
-
-def _submit(page, field: str):
-    with page.expect_navigation():
-        page.locator(f"form:has({field}) [type=submit]").first.click()
 
 
 @pytest.mark.parametrize(("lang", "width"), [("en", 1280), ("ja", 390)])
@@ -36,7 +31,7 @@ def test_sign_up_confirm_email_and_sign_in(live_server, open_page, lang, width):
     page.check("#id_roles_0")  # "Cook for an older neighbour"
     assert page.locator("#id_roles_0").get_attribute("value") == "cook"
     mail.outbox.clear()
-    _submit(page, "#id_email")
+    submit_form(page, "#id_email")
 
     # "Check your email"
     assert url_path(page) == f"/{lang}/accounts/confirm-email/", page.url
@@ -61,7 +56,7 @@ def test_sign_up_confirm_email_and_sign_in(live_server, open_page, lang, width):
 
     page.fill("#id_login", person["email"])
     page.fill("#id_password", PASSWORD)
-    _submit(page, "#id_login")
+    submit_form(page, "#id_login")
 
     # A cook lands on their checklist (the rest of the journey: tests/browser/test_cook_onboarding.py).
     assert url_path(page) == f"/{lang}/account/cook/", page.url
@@ -79,16 +74,13 @@ def test_too_short_password_keeps_what_was_typed(live_server, open_page, lang):
     page.fill("#id_password1", "short")
     page.fill("#id_password2", "short")
     page.check("#id_roles_0")
-    _submit(page, "#id_email")
+    submit_form(page, "#id_email")
 
     assert url_path(page) == f"/{lang}/accounts/signup/"
     problems = error_summary_problems(page, lang)
-    summary_links = page.locator(".govuk-error-summary a")
-    assert summary_links.count() >= 1
-    assert {summary_links.nth(i).get_attribute("href") for i in range(summary_links.count())} <= {
-        "#id_password1",
-        "#id_password2",
-    }, "only the password should be wrong"
+    links = summary_links(page)
+    assert links, "the error summary links to the password"
+    assert links <= {"#id_password1", "#id_password2"}, "only the password should be wrong"
     assert page.input_value("#id_full_name") == "Grace Hopper"
     assert page.input_value("#id_name_reading") == "グレース"
     assert page.input_value("#id_email") == "grace@example.org"

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_record_drops_secret_keys_from_the_detail(cook):
     entry = audit.record(
-        action="example",
+        action=audit.Action.PROFILE_UPDATED,
         actor=cook,
         detail={
             "password": "hunter2hunter2",
@@ -32,7 +32,14 @@ def test_record_drops_secret_keys_from_the_detail(cook):
 
 def test_record_keeps_who_what_where_and_when(cook, area_a):
     request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.5")
-    entry = audit.record(action="looked", actor=cook, obj=area_a, area=area_a, request=request, channel=Channel.PHONE)
+    entry = audit.record(
+        action=audit.Action.DINER_RECORD_VIEWED,
+        actor=cook,
+        obj=area_a,
+        area=area_a,
+        request=request,
+        channel=Channel.PHONE,
+    )
     entry.refresh_from_db()
     assert entry.actor == cook
     assert entry.actor_label == cook.email
@@ -46,29 +53,29 @@ def test_record_keeps_who_what_where_and_when(cook, area_a):
 def test_record_by_an_anonymous_visitor_keeps_the_label_only(area_a):
     from django.contrib.auth.models import AnonymousUser
 
-    entry = audit.record(action="sign_in_failed", actor=AnonymousUser(), actor_label="someone@example.org")
+    entry = audit.record(action=audit.Action.SIGN_IN_FAILED, actor=AnonymousUser(), actor_label="someone@example.org")
     assert entry.actor is None
     assert entry.actor_label == "someone@example.org"
 
 
 def test_entries_for_object_answers_who_did_what_to_it(cook, second_cook, coordinator_a, area_a):
-    first = audit.record(action="viewed", actor=coordinator_a, obj=cook, area=area_a)
-    audit.record(action="viewed", actor=coordinator_a, obj=second_cook, area=area_a)
-    audit.record(action="viewed", actor=coordinator_a, obj=area_a, area=area_a)
-    second = audit.record(action="approved", actor=coordinator_a, obj=cook, area=area_a)
+    first = audit.record(action=audit.Action.PROFILE_UPDATED, actor=coordinator_a, obj=cook, area=area_a)
+    audit.record(action=audit.Action.PROFILE_UPDATED, actor=coordinator_a, obj=second_cook, area=area_a)
+    audit.record(action=audit.Action.PROFILE_UPDATED, actor=coordinator_a, obj=area_a, area=area_a)
+    second = audit.record(action=audit.Action.ROLE_CHANGED, actor=coordinator_a, obj=cook, area=area_a)
 
     entries = list(audit.entries_for_object(cook))
 
     assert entries == [second, first]
     assert [(e.actor.full_name, e.action) for e in entries] == [
-        ("Ada Coordinator", "approved"),
-        ("Ada Coordinator", "viewed"),
+        ("Ada Coordinator", "role_changed"),
+        ("Ada Coordinator", "profile_updated"),
     ]
 
 
 def test_entries_for_object_fetches_the_actor_in_the_same_query(cook, coordinator_a, django_assert_num_queries):
-    audit.record(action="viewed", actor=coordinator_a, obj=cook)
-    audit.record(action="viewed", actor=coordinator_a, obj=cook)
+    audit.record(action=audit.Action.PROFILE_UPDATED, actor=coordinator_a, obj=cook)
+    audit.record(action=audit.Action.PROFILE_UPDATED, actor=coordinator_a, obj=cook)
     with django_assert_num_queries(1):  # the entries joined to their actors
         assert [e.actor.email for e in audit.entries_for_object(cook)] == [coordinator_a.email] * 2
 

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from casserole import audit
-from casserole.models import PostcodeCentroid
+from casserole.models import Country, PostcodeCentroid
 from casserole.postcodes import JP_PREFIX, UK_OUTWARD_CODE
 
 COLUMNS = ("country", "prefix", "latitude", "longitude", "place_name", "place_name_ja")
@@ -52,7 +52,7 @@ def _parse(line: int, record: dict[str, str | None]) -> Row:
     if None in record:  # csv.DictReader puts surplus fields under the key None
         raise ValueError(f"{len(COLUMNS)} columns expected, found more")
     country = values["country"].upper()
-    if country not in PostcodeCentroid.Country.values:
+    if country not in Country.values:
         raise ValueError(f"country {values['country']!r} must be GB or JP")
     prefix = "".join(unicodedata.normalize("NFKC", values["prefix"]).split()).upper()
     if country == "GB" and not UK_OUTWARD_CODE.match(prefix):
@@ -150,7 +150,7 @@ class Command(BaseCommand):
                 updated += 1
             PostcodeCentroid.objects.bulk_create(to_create)
             audit.record(
-                action="postcode_centroids_loaded",
+                action=audit.Action.POSTCODE_CENTROIDS_LOADED,
                 actor_label="manage.py load_postcode_centroids",
                 detail={"file": file.name, "created": created, "updated": updated, "unchanged": unchanged},
             )

@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 .values_list("pk", flat=True)
             )
             audit.record(
-                action="emails_requeued",
+                action=audit.Action.EMAILS_REQUEUED,
                 actor_label="manage.py retry_emails",
                 detail={"queued": len(email_ids), "failed_reset": reset},
             )

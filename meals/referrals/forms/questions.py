@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.people.models import Area
-from casserole.geocoding import normalise_postcode
+from casserole.addresses import PostalAddressFields
 from casserole.models import Channel
 from casserole.phones import phone_for_display
 from meals.diners.models import JP_ALLERGENS, UK_ALLERGENS, Allergen, Diner, Weekday
@@ -226,53 +226,11 @@ class NameForm(SectionForm):
         return _text(self.cleaned_data["preferred_name"])
 
 
-class AddressForm(SectionForm):
+class AddressForm(SectionForm, PostalAddressFields):
     title = _("What is the diner’s address?")
     title_self = _("What is your address?")
     fields_for_diner = ("country", "address_line1", "address_line2", "town", "postcode")
     required_keys = ("country", "address_line1", "postcode")
-    country = forms.ChoiceField(
-        label=_("Country"),
-        choices=Area.Country.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Select the country they live in"),
-            "invalid_choice": _("Select the country they live in"),
-        },
-    )
-    address_line1 = forms.CharField(
-        label=_("Address line 1"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
-        error_messages={
-            "required": _("Enter address line 1, typically the building and street"),
-            "max_length": _("Address line 1 must be 150 characters or fewer"),
-        },
-    )
-    address_line2 = forms.CharField(
-        label=_("Address line 2 (optional)"),
-        max_length=150,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
-        error_messages={"max_length": _("Address line 2 must be 150 characters or fewer")},
-    )
-    town = forms.CharField(
-        label=_("Town or city"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2", "class": "govuk-!-width-two-thirds"}),
-        error_messages={
-            "required": _("Enter the town or city"),
-            "max_length": _("Town or city must be 100 characters or fewer"),
-        },
-    )
-    postcode = forms.CharField(
-        label=_("Postcode"),
-        max_length=16,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "postal-code", "spellcheck": "false", "class": "govuk-input--width-10"}
-        ),
-        error_messages={"required": _("Enter the postcode"), "max_length": _("Enter a real postcode")},
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -294,22 +252,6 @@ class AddressForm(SectionForm):
 
     def clean_town(self):
         return _text(self.cleaned_data["town"])
-
-    def clean(self):
-        cleaned = super().clean()
-        country = cleaned.get("country")
-        if country and cleaned.get("postcode"):
-            postcode = normalise_postcode(country=country, postcode=cleaned["postcode"])
-            if postcode is None:
-                message = (
-                    _("Enter a postcode with 7 digits, like 154-0004")
-                    if country == Area.Country.JP
-                    else _("Enter a real postcode, like E8 1DY")
-                )
-                self.add_error("postcode", message)
-            else:
-                cleaned["postcode"] = postcode
-        return cleaned
 
     def summary(self, values: dict) -> list[dict]:
         lines = [values.get(name) for name in ("address_line1", "address_line2", "town", "postcode")]

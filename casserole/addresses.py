@@ -1,0 +1,93 @@
+"""Where someone lives, written once for everyone who has an address (a cook, a diner): the model
+fields, the form fields with the postcode check, and the address as the geocoders read it."""
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casserole.geocoding import normalise_postcode
+from casserole.models import Country
+
+
+class PostalAddress(models.Model):
+    """A postal address in one of our countries. Private: only the person, their coordinators and
+    whoever else their capability's access rules name may see it."""
+
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    address_line1 = models.CharField(_("address line 1"), max_length=150)
+    address_line2 = models.CharField(_("address line 2"), max_length=150, blank=True)
+    town = models.CharField(_("town or city"), max_length=100, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10)  # canonical form (casserole.postcodes)
+
+    class Meta:
+        abstract = True
+
+
+def address_for_geocoder(*, country: str, address_line1: str, address_line2: str, town: str) -> str:
+    """The address without its postcode, as the country's geocoder wants it written."""
+    if country == Country.JP:
+        # GSI wants the address as written in Japan: largest part first, no separators.
+        return "".join(part for part in (town, address_line1, address_line2) if part)
+    return ", ".join(part for part in (address_line1, address_line2, town) if part)
+
+
+class PostalAddressFields(forms.Form):
+    """The address questions, in PostalAddress's order, and the postcode put in canonical form for the
+    chosen country. The wording speaks of someone else's address ("Enter the postcode"); a form about
+    the person's own address rewords its messages in __init__."""
+
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=Country.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select the country they live in"),
+            "invalid_choice": _("Select the country they live in"),
+        },
+    )
+    address_line1 = forms.CharField(
+        label=_("Address line 1"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+        error_messages={
+            "required": _("Enter address line 1, typically the building and street"),
+            "max_length": _("Address line 1 must be 150 characters or fewer"),
+        },
+    )
+    address_line2 = forms.CharField(
+        label=_("Address line 2 (optional)"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
+        error_messages={"max_length": _("Address line 2 must be 150 characters or fewer")},
+    )
+    town = forms.CharField(
+        label=_("Town or city"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2", "class": "govuk-!-width-two-thirds"}),
+        error_messages={
+            "required": _("Enter the town or city"),
+            "max_length": _("Town or city must be 100 characters or fewer"),
+        },
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "spellcheck": "false", "class": "govuk-input--width-10"}
+        ),
+        error_messages={"required": _("Enter the postcode"), "max_length": _("Enter a real postcode")},
+    )
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"]
+        country = self.cleaned_data.get("country")
+        if not country:
+            # A postcode is read by its country: it is checked once one is chosen.
+            return postcode
+        canonical = normalise_postcode(country=country, postcode=postcode)
+        if canonical is None:
+            if country == Country.JP:
+                raise forms.ValidationError(_("Enter a postcode with 7 digits, like 154-0004"))
+            raise forms.ValidationError(_("Enter a real postcode, like E8 1DY"))
+        return canonical
