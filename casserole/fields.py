@@ -18,7 +18,7 @@ def year_first() -> bool:
 class SplitDateWidget(forms.MultiWidget):
     """Day, month and year boxes (year first in Japanese), as the GOV.UK date input."""
 
-    template_name = "meals/request/_date_input.html"
+    template_name = "meals/referrals/request/_date_input.html"
     use_fieldset = True
 
     def __init__(self, attrs=None):

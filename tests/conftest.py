@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from tests.factories import AreaFactory, CoordinatorFactory, UserFactory, add_totp
+from tests.factories import AreaFactory, CoordinatorFactory, UserFactory, add_totp, loaded_course
 from tests.stripe_fake import stripe_fake, stripe_off  # noqa: F401  (fixtures for every test)
 
 
@@ -119,6 +119,12 @@ def coordinator_b(db, area_b):
 @pytest.fixture
 def admin_user(db):
     return make_admin_user()
+
+
+@pytest.fixture
+def course(db):
+    """The food-safety course (v1), as loading its files makes it, and current."""
+    return loaded_course()
 
 
 def verified_client(user, **client_options) -> Client:

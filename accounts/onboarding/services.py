@@ -264,7 +264,7 @@ def tell_cook(cook: User, kind: str, *, reason: str = "") -> None:
     language = cook.preferred_language
     queue_templated_email(
         to=cook.email,
-        template="accounts/email/cook_update",
+        template="accounts/onboarding/email/cook_update",
         context={
             "name": cook.given_name or cook.full_name,
             "kind": kind,
@@ -281,7 +281,7 @@ def _tell_coordinators_a_check_is_waiting(check: IdentityCheck) -> None:
         return
     notify_coordinators(
         area_ids=[area.pk],
-        template="accounts/email/identity_waiting",
+        template="accounts/onboarding/email/identity_waiting",
         url_name="coordinator:identity_queue",
         context=lambda coordinator: {
             "area_name": area.display_name(coordinator.preferred_language),

@@ -37,7 +37,7 @@ from casserole.phones import phone_for_display
 @never_cache
 @require_GET
 def status(request):
-    return render(request, "cooks/status.html", cook_status(request.user))
+    return render(request, "accounts/onboarding/status.html", cook_status(request.user))
 
 
 def _profile_initial(request, profile: CookProfile | None) -> dict:
@@ -105,7 +105,7 @@ def profile(request):
         else:
             messages.success(request, _saved_message(cook, saved))
             return redirect("accounts:cook_status")
-    return render(request, "cooks/profile.html", {"form": form, "existing": existing})
+    return render(request, "accounts/onboarding/profile.html", {"form": form, "existing": existing})
 
 
 def _saved_message(cook, saved: CookProfile) -> str:
@@ -130,7 +130,7 @@ def identity(request):
     )
     return render(
         request,
-        "cooks/identity.html",
+        "accounts/onboarding/identity.html",
         {
             "state": state,
             "check": check,
@@ -173,7 +173,7 @@ def identity_photo(request):
                 request, _("Thank you. We have your photo: a coordinator will check it and we will email you.")
             )
             return redirect("accounts:cook_status")
-    return render(request, "cooks/identity_photo.html", {"form": form})
+    return render(request, "accounts/onboarding/identity_photo.html", {"form": form})
 
 
 @cook_required
@@ -200,7 +200,7 @@ def identity_stripe_return(request):
     check = latest_stripe_check(cook)
     return render(
         request,
-        "cooks/stripe_return.html",
+        "accounts/onboarding/stripe_return.html",
         {
             "check": check,
             "stripe_enabled": stripe_identity.stripe_enabled(),

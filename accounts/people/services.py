@@ -55,7 +55,7 @@ def invite_coordinator(*, by: User, area: Area, email: str, full_name: str, requ
     language = "ja" if area.country == Area.Country.JP else "en"
     queue_templated_email(
         to=email,
-        template="accounts/email/invitation",
+        template="accounts/people/email/invitation",
         context={
             "invitation": invitation,
             "area_name": area.display_name(language),

@@ -37,7 +37,7 @@ def dashboard(request):
     user = request.user
     return render(
         request,
-        "accounts/dashboard.html",
+        "accounts/people/dashboard.html",
         {
             "has_two_factor": user_has_device(user, confirmed=True),
             "backup_codes_left": selectors.backup_codes_left(user),
@@ -54,7 +54,7 @@ def profile_edit(request):
         services.update_profile(user=request.user, request=request, **form.cleaned_data)
         messages.success(request, _("Your details have been saved."))
         return redirect("accounts:dashboard")
-    return render(request, "accounts/profile_edit.html", {"form": form})
+    return render(request, "accounts/people/profile_edit.html", {"form": form})
 
 
 @login_required
@@ -80,7 +80,7 @@ def two_factor_setup(request):
     )
     return render(
         request,
-        "accounts/two_factor_setup.html",
+        "accounts/people/two_factor_setup.html",
         {"form": form, "qr_svg": qr_svg, "secret": _base32(device.bin_key), "next": _safe_next(request, "")},
     )
 
@@ -108,7 +108,7 @@ def two_factor_verify(request):
         else:
             _pass_second_factor(request, device)
             return redirect(_safe_next(request, _home_for(user)))
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _safe_next(request, "")})
+    return render(request, "accounts/people/two_factor_verify.html", {"form": form, "next": _safe_next(request, "")})
 
 
 def _pass_second_factor(request, device) -> None:
@@ -139,7 +139,7 @@ def backup_codes(request):
     codes = request.session.pop("fresh_backup_codes", None)
     return render(
         request,
-        "accounts/backup_codes.html",
+        "accounts/people/backup_codes.html",
         {
             "codes": codes,
             "codes_left": selectors.backup_codes_left(request.user),
@@ -165,7 +165,7 @@ def two_factor_disable(request):
 def accept_invitation(request, token: str):
     invitation = services.get_usable_invitation(token)
     if invitation is None:
-        return render(request, "accounts/invitation_invalid.html", status=410)
+        return render(request, "accounts/people/invitation_invalid.html", status=410)
     existing = selectors.existing_account_for(invitation)
     if existing is not None and request.user != existing:
         # The person already has an account: they prove it is theirs by signing in, then come back.
@@ -192,7 +192,7 @@ def accept_invitation(request, token: str):
                 else "accounts:two_factor_setup"
             )
     return render(
-        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation, "existing": existing}
+        request, "accounts/people/invitation_accept.html", {"form": form, "invitation": invitation, "existing": existing}
     )
 
 
@@ -210,7 +210,7 @@ def invite_coordinator(request):
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("coordinator:home")
-    return render(request, "coordinator/invite.html", {"form": form, "invitation_days": settings.INVITATION_VALID_DAYS})
+    return render(request, "accounts/people/invite.html", {"form": form, "invitation_days": settings.INVITATION_VALID_DAYS})
 
 
 @coordinator_required

@@ -39,7 +39,7 @@ from training.selectors import latest_certificate
 @never_cache
 @require_GET
 def identity_queue(request):
-    return render(request, "coordinator/cooks/identity_queue.html", review_selectors.identity_queue(request.user))
+    return render(request, "accounts/review/identity_queue.html", review_selectors.identity_queue(request.user))
 
 
 @coordinator_required
@@ -49,7 +49,7 @@ def cook_list(request):
     context = review_selectors.cook_list(
         request.user, stage=request.GET.get("stage") or None, page_number=request.GET.get("page")
     )
-    return render(request, "coordinator/cooks/list.html", context)
+    return render(request, "accounts/review/list.html", context)
 
 
 @coordinator_required
@@ -68,7 +68,7 @@ def cook_detail(request, pk: int):
         certificate=latest_certificate(cook),
         certificate_valid=onboarding_eligibility.Blocker.CERTIFICATE not in blockers,
     )
-    return render(request, "coordinator/cooks/detail.html", context)
+    return render(request, "accounts/review/detail.html", context)
 
 
 @coordinator_required
@@ -105,7 +105,7 @@ def identity_check(request, pk: int, check_pk: int):
     )
     return render(
         request,
-        "coordinator/cooks/identity_check.html",
+        "accounts/review/identity_check.html",
         {
             "check": check,
             "cook": check.cook,
@@ -161,7 +161,7 @@ def identity_in_person(request, pk: int):
         else:
             messages.success(request, _("Identity approved for %(name)s.") % {"name": cook.full_name})
             return redirect("coordinator:cook_detail", pk=cook.pk)
-    return render(request, "coordinator/cooks/in_person.html", {"cook": cook, "form": form})
+    return render(request, "accounts/review/in_person.html", {"cook": cook, "form": form})
 
 
 @coordinator_required
@@ -179,7 +179,7 @@ def place_cook(request, pk: int):
         else:
             messages.success(request, _("%(name)s has been placed on the map.") % {"name": profile.user.full_name})
             return redirect("coordinator:cook_detail", pk=profile.user_id)
-    return render(request, "coordinator/cooks/place.html", {"cook": profile.user, "profile": profile, "form": form})
+    return render(request, "accounts/review/place.html", {"cook": profile.user, "profile": profile, "form": form})
 
 
 @coordinator_required
@@ -219,7 +219,7 @@ def suspend_cook(request, pk: int):
         pk,
         service=cook_services.suspend_cook,
         transition=cook_services.COOK_STATUS["suspend"],
-        template="coordinator/cooks/suspend.html",
+        template="accounts/review/suspend.html",
         label=_("Why are you suspending this cook?"),
         done=_("%(name)s has been suspended. We have emailed them the reason."),
     )
@@ -234,7 +234,7 @@ def reactivate_cook(request, pk: int):
         pk,
         service=cook_services.reactivate_cook,
         transition=cook_services.COOK_STATUS["reactivate"],
-        template="coordinator/cooks/reactivate.html",
+        template="accounts/review/reactivate.html",
         label=_("Why are you reactivating this cook?"),
         done=_("%(name)s is active again. We have emailed them."),
     )
@@ -248,4 +248,4 @@ def training_overview(request):
     page = review_selectors.training_overview(
         areas=areas_for_coordinator(request.user), page_number=request.GET.get("page")
     )
-    return render(request, "training/coordinator.html", {"cooks": page.object_list, "page": page})
+    return render(request, "accounts/review/training.html", {"cooks": page.object_list, "page": page})

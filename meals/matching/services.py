@@ -312,7 +312,7 @@ def _tell_cook(match: Match, kind: str) -> None:
 def _queue_cook_email(match: Match, cook: User, kind: str) -> None:
     queue_templated_email(
         to=cook.email,
-        template="meals/email/match_cook",
+        template="meals/matching/email/match_cook",
         context={
             "name": cook.given_name or cook.full_name,
             "diner_name": match.diner.preferred_name,
@@ -338,7 +338,7 @@ def _tell_referrers(match: Match, kind: str) -> None:
 def _queue_referrer_email(match: Match, referrer: User, kind: str) -> None:
     queue_templated_email(
         to=referrer.email,
-        template="meals/email/match_referrer",
+        template="meals/matching/email/match_referrer",
         context={
             "name": referrer.given_name or referrer.full_name,
             "diner_name": match.diner.preferred_name,
@@ -354,7 +354,7 @@ def _queue_referrer_email(match: Match, referrer: User, kind: str) -> None:
 def _tell_coordinators(match: Match, kind: str) -> None:
     notify_coordinators(
         area_ids=[match.diner.area_id],
-        template="meals/email/match_coordinator",
+        template="meals/matching/email/match_coordinator",
         url_name="meals:coordinator_match",
         url_kwargs={"pk": match.pk},
         context={"diner_name": match.diner.preferred_name, "cook_name": match.cook.full_name, "kind": kind},

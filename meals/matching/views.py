@@ -132,14 +132,14 @@ def nearby(request):
     cook = request.user
     if not is_active_cook(cook):
         # Why not, and what to do next: the checklist's own reading of the gate.
-        return render(request, "meals/cook/nearby.html", {"active": False, **cook_status(cook)})
+        return render(request, "meals/matching/cook/nearby.html", {"active": False, **cook_status(cook)})
     profile = match_selectors.profile_for_matching(cook)
     if profile.needs_placing:
-        return render(request, "meals/cook/nearby.html", {"active": True, "needs_placing": True})
+        return render(request, "meals/matching/cook/nearby.html", {"active": True, "needs_placing": True})
     diners = nearby_diners(profile, unit=_unit(cook))
     return render(
         request,
-        "meals/cook/nearby.html",
+        "meals/matching/cook/nearby.html",
         {
             "active": True,
             "cards": [_card(diner) for diner in diners],
@@ -189,14 +189,14 @@ def offer(request, pk: int):
             messages.error(request, str(matching.taken(diner)))
             return redirect("meals:nearby")
         raise Http404
-    return render(request, "meals/cook/offer.html", {"card": _card(found), "form": form})
+    return render(request, "meals/matching/cook/offer.html", {"card": _card(found), "form": form})
 
 
 @cook_required
 @never_cache
 @require_GET
 def cook_matches(request):
-    return render(request, "meals/cook/matches.html", match_selectors.cook_matches(request.user))
+    return render(request, "meals/matching/cook/matches.html", match_selectors.cook_matches(request.user))
 
 
 @cook_required
@@ -216,7 +216,7 @@ def cook_match(request, pk: int):
         context["shared"] = _shared_details(diner)
         # The cook now sees private details: audited like any view of the diner's record.
         services.record_diner_viewed(by=cook, diner=diner, request=request)
-    return render(request, "meals/cook/match.html", context)
+    return render(request, "meals/matching/cook/match.html", context)
 
 
 @cook_required
@@ -272,7 +272,7 @@ def change(request, pk: int):
         request,
         match,
         done=reverse("meals:cook_match", kwargs={"pk": match.pk}),
-        template="meals/cook/change.html",
+        template="meals/matching/cook/change.html",
         context={"diner_name": match.diner.preferred_name},
     )
 
@@ -287,7 +287,7 @@ def proxy_change(request, pk: int, match_pk: int):
         request,
         match,
         done=reverse("meals:proxy_diner", kwargs={"pk": match.diner_id}),
-        template="meals/cook/proxy_change.html",
+        template="meals/matching/cook/proxy_change.html",
         context={"diner": match.diner, "cook_name": match.cook.given_name},
     )
 
@@ -299,7 +299,7 @@ ARRANGING = (Match.Status.APPROVED, Match.Status.INTRODUCED)
 @never_cache
 @require_GET
 def offers(request):
-    return render(request, "meals/coordinator/offers.html", match_selectors.offers_queue(request.user))
+    return render(request, "meals/matching/coordinator/offers.html", match_selectors.offers_queue(request.user))
 
 
 def _decide(request, match: Match, action: str, data) -> tuple[str | None, object]:
@@ -342,7 +342,7 @@ def match(request, pk: int):
         form=form,  # the submitted one: its errors go in the summary and the page title
         decline_form=form if isinstance(form, DeclineForm) else DeclineForm(),
     )
-    return render(request, "meals/coordinator/match.html", context)
+    return render(request, "meals/matching/coordinator/match.html", context)
 
 
 @coordinator_required
@@ -375,7 +375,7 @@ def introduction(request, pk: int):
             )
             return redirect("meals:coordinator_match", pk=match.pk)
     context = {"match": match, "diner": match.diner, "area": match.diner.area, "form": form}
-    return render(request, "meals/coordinator/match_introduction.html", context)
+    return render(request, "meals/matching/coordinator/match_introduction.html", context)
 
 
 # What each lifecycle change asks and says. meals.matching.services decides whether it is allowed now.
@@ -420,7 +420,7 @@ def change_status(request, pk: int, action: str):
         request,
         transition=matching.LIFECYCLE[action],
         change=partial(matching.change_match, by=request.user, match=match, action=action, request=request),
-        template="meals/coordinator/match_status.html",
+        template="meals/matching/coordinator/match_status.html",
         context={
             "match": match,
             "diner": match.diner,
@@ -468,4 +468,4 @@ def second_cook(request, pk: int):
         "can_add": can_add,
         "current": match_selectors.current_cooks(diner),
     }
-    return render(request, "meals/coordinator/match_second_cook.html", context)
+    return render(request, "meals/matching/coordinator/match_second_cook.html", context)

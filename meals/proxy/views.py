@@ -133,7 +133,7 @@ def card(request, pk: int):
     diner = access.diner
     return render(
         request,
-        "meals/card.html",
+        "meals/diners/card.html",
         {
             "access": access,
             "diner": diner,

@@ -44,7 +44,7 @@ def diners(request):
         search=request.GET.get("q", ""),
         page_number=request.GET.get("page"),
     )
-    return render(request, "meals/coordinator/diners.html", context)
+    return render(request, "meals/records/diners.html", context)
 
 
 @coordinator_required
@@ -67,7 +67,7 @@ def diner(request, pk: int):
     change["location"] = reverse("meals:coordinator_diner_location", kwargs={"pk": diner.pk})
     change["consent"] = reverse("meals:coordinator_diner_consent", kwargs={"pk": diner.pk})
     context.update(diner=diner, change=change, matches=current_cooks(diner), **phones_for_page(diner))
-    return render(request, "meals/coordinator/diner.html", context)
+    return render(request, "meals/records/diner.html", context)
 
 
 def _editable_sections() -> dict:
@@ -106,7 +106,7 @@ def edit(request, pk: int, section: str):
         else:
             messages.success(request, _("%(name)s’s details have been changed.") % {"name": diner.preferred_name})
             return redirect("meals:coordinator_diner", pk=diner.pk)
-    return render(request, "meals/coordinator/edit.html", {"diner": diner, "form": form})
+    return render(request, "meals/records/edit.html", {"diner": diner, "form": form})
 
 
 def _consent_form(diner: Diner, data):
@@ -155,7 +155,7 @@ def consent(request, pk: int):
             else:
                 messages.success(request, _("Consent recorded for %(name)s.") % {"name": diner.preferred_name})
                 return redirect("meals:coordinator_diner", pk=diner.pk)
-    return render(request, "meals/coordinator/consent.html", {"diner": diner, "form": form})
+    return render(request, "meals/records/consent.html", {"diner": diner, "form": form})
 
 
 # What each status change asks and says. The service decides whether it is allowed from the current status.
@@ -205,7 +205,7 @@ def change_status(request, pk: int, action: str):
         request,
         transition=services.DINER_STATUS[action],
         change=partial(services.change_diner_status, by=request.user, diner=diner, action=action, request=request),
-        template="meals/coordinator/status.html",
+        template="meals/records/status.html",
         context={
             "diner": diner,
             "action": action,
@@ -235,7 +235,7 @@ def place(request, pk: int):
         else:
             messages.success(request, _("%(name)s has been placed on the map.") % {"name": diner.preferred_name})
             return redirect("meals:coordinator_diner", pk=diner.pk)
-    return render(request, "meals/coordinator/place.html", {"diner": diner, "form": form})
+    return render(request, "meals/records/place.html", {"diner": diner, "form": form})
 
 
 @coordinator_required
@@ -284,4 +284,4 @@ def card(request, pk: int):
         "back_url": reverse("meals:coordinator_diner", kwargs={"pk": diner.pk}),
         "back_label": _("Back to the diner’s record"),
     }
-    return render(request, "meals/card.html", context)
+    return render(request, "meals/diners/card.html", context)

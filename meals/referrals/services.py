@@ -277,7 +277,7 @@ def _tell_referrer(referral: Referral, kind: str) -> None:
     language = referrer.preferred_language
     queue_templated_email(
         to=referrer.email,
-        template="meals/email/referral_update",
+        template="meals/referrals/email/referral_update",
         context={
             "name": referrer.given_name or referrer.full_name,
             "diner_name": referral.diner.preferred_name,
@@ -292,7 +292,7 @@ def _tell_referrer(referral: Referral, kind: str) -> None:
 def _tell_coordinators(referral: Referral, area: Area, *, resubmitted: bool) -> None:
     notify_coordinators(
         area_ids=[area.pk],
-        template="meals/email/referral_waiting",
+        template="meals/referrals/email/referral_waiting",
         url_name="meals:coordinator_referral",
         url_kwargs={"pk": referral.pk},
         context=lambda coordinator: {

@@ -114,7 +114,7 @@ def start(request):
         if request.user.is_authenticated:
             request.session[DRAFT_SESSION_KEY] = draft.pk
         return redirect(_first_unanswered(request, draft))
-    return render(request, "meals/request/start.html", {"has_draft": draft is not None, "phone": False})
+    return render(request, "meals/referrals/request/start.html", {"has_draft": draft is not None, "phone": False})
 
 
 @coordinator_required
@@ -124,7 +124,7 @@ def phone_referral(request):
     if request.method == "POST":
         _new_draft(request, channel=Channel.PHONE)
         return redirect("meals:request_step", step=STEPS[0])
-    return render(request, "meals/request/start.html", {"has_draft": False, "phone": True})
+    return render(request, "meals/referrals/request/start.html", {"has_draft": False, "phone": True})
 
 
 @never_cache
@@ -156,7 +156,7 @@ def step(request, step):
         back = reverse("meals:coordinator_phone_referral" if draft.channel == Channel.PHONE else "meals:request_start")
     return render(
         request,
-        "meals/request/step.html",
+        "meals/referrals/request/step.html",
         {"form": form, "step": step, "back": back, "draft": draft, "number": index + 1, "total": len(STEPS)},
     )
 
@@ -236,7 +236,7 @@ def check_answers(request):
                 return redirect("meals:request_sent", pk=referral.pk)
     return render(
         request,
-        "meals/request/check.html",
+        "meals/referrals/request/check.html",
         {
             "form": form,
             "draft": draft,
@@ -278,7 +278,7 @@ def not_in_area(request):
         return redirect(reverse("meals:request_not_in_area") + "?joined=1")
     return render(
         request,
-        "meals/request/not_in_area.html",
+        "meals/referrals/request/not_in_area.html",
         {"form": form, "draft": draft, "postcode": draft.data["postcode"], "joined": joined},
     )
 
@@ -299,7 +299,7 @@ def sent(request, pk):
     area = referral.diner.area
     return render(
         request,
-        "meals/request/sent.html",
+        "meals/referrals/request/sent.html",
         {
             "referral": referral,
             "area_name": area.display_name(get_language()) if area is not None else "",
@@ -316,7 +316,7 @@ def sent(request, pk):
 @require_GET
 def referral(request, pk):
     referral = get_referral_for_referrer(request.user, pk)
-    return render(request, "meals/referral.html", {"referral": referral, "reference": referral_reference(referral)})
+    return render(request, "meals/referrals/referral.html", {"referral": referral, "reference": referral_reference(referral)})
 
 
 @login_required

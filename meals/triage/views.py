@@ -30,7 +30,7 @@ from meals.triage.forms import DECISIONS, AcceptForm, DeclineForm, MoreInformati
 @never_cache
 @require_GET
 def referrals(request):
-    return render(request, "meals/coordinator/referrals.html", selectors.referral_queue(request.user))
+    return render(request, "meals/triage/referrals.html", selectors.referral_queue(request.user))
 
 
 def _decision_forms(referral: Referral, data=None, decision: str | None = None) -> dict:
@@ -98,4 +98,4 @@ def referral(request, pk: int):
         "decline_form": decision_forms["decline"],
         "form": form,  # the submitted one: its errors go in the summary and the page title
     }
-    return render(request, "meals/coordinator/referral.html", context)
+    return render(request, "meals/triage/referral.html", context)

@@ -10,4 +10,4 @@ from meals.workspace import selectors
 @never_cache
 def coordinator_home(request):
     areas = areas_for_coordinator(request.user)
-    return render(request, "coordinator/home.html", selectors.coordinator_home(areas))
+    return render(request, "meals/workspace/home.html", selectors.coordinator_home(areas))

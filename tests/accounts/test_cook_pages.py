@@ -25,7 +25,7 @@ from tests.factories import PASSWORD
 from tests.onboarding import approve_identity, cover_e8, jpeg_upload, make_profile, photo_check
 from tests.training.conftest import certify, read_every_lesson
 from training.models import Lesson
-from training.services import complete_lesson, load_course
+from training.services import complete_lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -71,11 +71,6 @@ def area_b_covers_154(area_b):
         country="JP", prefix="154", latitude="35.643000", longitude="139.668000", place_name="Setagaya"
     )
     return area_b
-
-
-@pytest.fixture
-def course(db):
-    return load_course(version="v1")
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from tests.factories import CoordinatorFactory, UserFactory, add_totp
 from tests.onboarding import approve_identity, cover_e8, jpeg_upload, make_profile, photo_check
 from tests.training.conftest import certify
 from training.selectors import has_valid_certificate
-from training.services import load_course
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +29,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _area_a_covers_e8(area_a):
     cover_e8(area_a)
-
-
-@pytest.fixture
-def course(db):
-    return load_course(version="v1")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def _tell(area_ids):
     return notify_coordinators(
         area_ids=area_ids,
-        template="accounts/email/identity_waiting",
+        template="accounts/onboarding/email/identity_waiting",
         url_name="coordinator:identity_queue",
         context=lambda coordinator: {"area_name": f"area of {coordinator.full_name}", "days": 7},
     )

@@ -23,7 +23,6 @@ from casserole.models import AuditEntry, OutboundEmail
 from tests.conftest import page_body, verified_client
 from tests.factories import UserFactory, add_totp
 from tests.training.conftest import certify
-from training.services import load_course
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +33,6 @@ MISSING = 987654
 
 
 # Identity photos go to a folder of each test's own: tests/conftest.py's autouse `private_dir`.
-
-
-@pytest.fixture
-def course(db):
-    return load_course(version="v1")
 
 
 def jpeg_upload(colour=(200, 30, 30)) -> SimpleUploadedFile:

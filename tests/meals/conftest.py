@@ -88,13 +88,6 @@ def make_active_cook(user, *, coordinator, course, **profile):
 
 
 @pytest.fixture
-def course(db):
-    from training.services import load_course
-
-    return load_course(version="v1")
-
-
-@pytest.fixture
 def active_cook(cook, coordinator_a, course, covered_area_a):
     return make_active_cook(cook, coordinator=coordinator_a, course=course)
 

@@ -309,7 +309,7 @@ def test_the_card_is_the_large_print_card(login_as, referrer, accepted):
     response = login_as(referrer).get(f"/en/diners/{accepted.diner.pk}/card/")
 
     assert response.status_code == 200
-    assert "meals/card.html" in [template.name for template in response.templates]
+    assert "meals/diners/card.html" in [template.name for template in response.templates]
     assert response.context["diner"] == accepted.diner
     assert response.context["area"] == accepted.diner.area
 

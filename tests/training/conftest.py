@@ -1,4 +1,4 @@
-"""Shared pieces for the food-safety course tests: the real v1 course, loaded from its files."""
+"""Shared pieces for the food-safety course tests (the real v1 course is tests/conftest.py's `course`)."""
 
 from datetime import timedelta
 
@@ -6,12 +6,7 @@ import pytest
 from django.utils import timezone
 
 from training.models import Attempt, AttemptQuestion, Certificate, Lesson
-from training.services import complete_lesson, load_course, start_attempt
-
-
-@pytest.fixture
-def course(db):
-    return load_course(version="v1")
+from training.services import complete_lesson, start_attempt
 
 
 def read_every_lesson(user, course) -> None:

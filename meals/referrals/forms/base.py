@@ -36,7 +36,7 @@ def _choice_label(choices, value) -> str:
 
 
 class RadiosWithHints(forms.RadioSelect):
-    """Radios with a hint under some options (rendered by meals/request/_radios_hints.html)."""
+    """Radios with a hint under some options (rendered by meals/referrals/request/_radios_hints.html)."""
 
     def __init__(self, *args, hints=None, **kwargs):
         super().__init__(*args, **kwargs)

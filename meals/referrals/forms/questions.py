@@ -306,7 +306,7 @@ class AccessForm(SectionForm):
 
 
 class AllergenCheckboxes(forms.CheckboxSelectMultiple):
-    """The allergens, the diner's country's list first (meals/request/_allergens.html puts the
+    """The allergens, the diner's country's list first (meals/referrals/request/_allergens.html puts the
     others under "Other allergens")."""
 
     def __init__(self, *args, **kwargs):
@@ -329,7 +329,7 @@ class DietForm(SectionForm):
         required=False,
         choices=Allergen.choices,
         widget=AllergenCheckboxes(attrs={"class": "govuk-checkboxes__input"}),
-        template_name="meals/request/_allergens.html",
+        template_name="meals/referrals/request/_allergens.html",
         error_messages={"invalid_choice": _("Select allergies from the list")},
     )
     allergy_notes = _textarea(
@@ -372,7 +372,7 @@ class TextureForm(SectionForm):
         help_text=_("If a doctor or speech therapist has said what they need, choose that."),
         choices=Diner.Texture.choices,
         widget=RadiosWithHints(hints={str(key): value for key, value in TEXTURE_HINTS.items()}),
-        template_name="meals/request/_radios_hints.html",
+        template_name="meals/referrals/request/_radios_hints.html",
         error_messages={
             "required": _("Select the food texture they need"),
             "invalid_choice": _("Select the food texture they need"),
