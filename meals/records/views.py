@@ -1,10 +1,10 @@
-"""The coordinator's side of diner referrals: the referral queue and triage, the diner list and a
-diner's record, assisted digital (changing details and recording consent on the diner's behalf, with
-the channel), pause/resume/close, placing on the map, proxy scopes and the printable card.
+"""A coordinator's diner records: the diner list and a diner's record, assisted digital (changing
+details and recording consent on the diner's behalf, with the channel), pause/resume/close, placing on
+the map, proxy scopes and the printable card.
 
-Every object comes through meals.diners.access, so another area's diner or request is the same 404 as an id
-that does not exist. Every write goes through meals.diners.services; its refusals come back as form errors
-or an error message.
+Every diner comes through meals.diners.access, so another area's diner is the same 404 as an id that
+does not exist. Every write goes through meals.diners.services; its refusals come back as form errors or
+an error message.
 """
 
 from functools import partial

@@ -1,10 +1,9 @@
-"""The coordinator's side of diner referrals: the referral queue and triage, the diner list and a
-diner's record, assisted digital (changing details and recording consent on the diner's behalf, with
-the channel), pause/resume/close, placing on the map, proxy scopes and the printable card.
+"""The coordinator's queue of requests for meals and the decision on each (accept, ask for more
+information, decline).
 
-Every object comes through meals.diners.access, so another area's diner or request is the same 404 as an id
-that does not exist. Every write goes through meals.diners.services; its refusals come back as form errors
-or an error message.
+Every request comes through meals.referrals.access, so another area's request is the same 404 as an id
+that does not exist. Every write goes through meals.referrals.services; its refusals come back as form
+errors or an error message.
 """
 
 from django.contrib import messages

@@ -3,10 +3,13 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from meals.diners.models import Allergen, Diner
+from meals.diners.services import DINER_FIELDS
 from meals.referrals import services
 from meals.referrals.models import Referral
+from tests.factories import E8_CENTRE, DinerFactory, IdentityCheckFactory, ProxyAccessFactory, ReferralFactory
 from tests.onboarding import cover_e8
 
 ANSWERS = {
@@ -77,11 +80,11 @@ def today() -> date:
 def make_active_cook(user, *, coordinator, course, **profile):
     """A cook through every step of the gate and approved: profile in E8 (area A must cover it)."""
     from accounts.review import services as cook_services
-    from tests.onboarding import approve_identity, make_profile
+    from tests.onboarding import make_profile
     from tests.training.conftest import certify
 
     make_profile(user, **profile)
-    approve_identity(user, by=coordinator)
+    IdentityCheckFactory(cook=user, decided_by=coordinator)
     certify(user, course)
     cook_services.approve_cook(by=coordinator, cook=user)
     return user
@@ -93,6 +96,30 @@ def active_cook(cook, coordinator_a, course, covered_area_a):
 
 
 @pytest.fixture
-def diner(accepted):
-    """An accepted diner in area A (E8 1DY, 12 Mare Street), unmatched."""
-    return accepted.diner
+def diner(referrer, coordinator_a, covered_area_a):
+    """An accepted diner in area A (E8 1DY, 12 Mare Street, at the centre of E8), unmatched, with
+    ANSWERS' details; the referrer acts for them (schedule and details). Made with factories: how a
+    request becomes a diner is for the tests of the referral services (the `accepted` fixture)."""
+    diner = DinerFactory(
+        **{name: ANSWERS[name] for name in DINER_FIELDS if name in ANSWERS},
+        area=covered_area_a,
+        status=Diner.Status.ACTIVE,
+        **E8_CENTRE,
+        consent_method=ANSWERS["consent_method"],
+        consent_given_on=date.fromisoformat(ANSWERS["consent_given_on"]),
+        consent_recorded_by=referrer,
+        share_with_cook=ANSWERS["share_with_cook"],
+        concerns_to_referrer=ANSWERS["concerns_to_referrer"],
+        concerns_to_emergency_contact=ANSWERS["concerns_to_emergency_contact"],
+    )
+    ReferralFactory(
+        diner=diner,
+        referrer=referrer,
+        status=Referral.Status.ACCEPTED,
+        decided_by=coordinator_a,
+        decided_at=timezone.now(),
+    )
+    ProxyAccessFactory(
+        diner=diner, referrer=referrer, can_view_schedule=True, can_edit_details=True, granted_by=coordinator_a
+    )
+    return diner
