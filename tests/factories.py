@@ -96,10 +96,14 @@ E8_CENTRE = {
 
 
 class CookProfileFactory(factory.django.DjangoModelFactory):
-    """A completed profile, placed at the centre of E8, waiting for approval."""
+    """A completed profile, placed at the centre of E8 (or `unplaced`), waiting for approval."""
 
     class Meta:
         model = CookProfile
+
+    class Params:
+        # As the geocoder leaves a postcode it cannot place: a coordinator must set the pin.
+        unplaced = factory.Trait(latitude=None, longitude=None, location_source="", neighbourhood="")
 
     user = factory.SubFactory(UserFactory, is_cook=True)
     country = Area.Country.GB

@@ -43,7 +43,7 @@ from tests.conftest import (
     page_body,
     verified_client,
 )
-from tests.factories import CoordinatorFactory, UserFactory
+from tests.factories import CoordinatorFactory, MatchFactory, UserFactory
 from tests.meals.conftest import make_active_cook, submit
 from tests.onboarding import cover_e8, make_profile, photo_check
 from training.models import Attempt
@@ -500,7 +500,7 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
     matched_cook = UserFactory(full_name="Mo Matched", email="cook-matched@example.org", is_cook=True, home_area=area_a)
     make_active_cook(matched_cook, coordinator=users["coordinator_a"], course=course)
     offer = offer_to_cook(cook=matched_cook, diner=referral.diner)
-    cook_match = Match.objects.create(
+    cook_match = MatchFactory(
         diner=schedule_only.diner, cook=users["cook"], status=Match.Status.APPROVED, decided_by=users["coordinator_a"]
     )
     return {

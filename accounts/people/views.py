@@ -192,7 +192,9 @@ def accept_invitation(request, token: str):
                 else "accounts:two_factor_setup"
             )
     return render(
-        request, "accounts/people/invitation_accept.html", {"form": form, "invitation": invitation, "existing": existing}
+        request,
+        "accounts/people/invitation_accept.html",
+        {"form": form, "invitation": invitation, "existing": existing},
     )
 
 
@@ -210,7 +212,9 @@ def invite_coordinator(request):
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             return redirect("coordinator:home")
-    return render(request, "accounts/people/invite.html", {"form": form, "invitation_days": settings.INVITATION_VALID_DAYS})
+    return render(
+        request, "accounts/people/invite.html", {"form": form, "invitation_days": settings.INVITATION_VALID_DAYS}
+    )
 
 
 @coordinator_required

@@ -316,7 +316,9 @@ def sent(request, pk):
 @require_GET
 def referral(request, pk):
     referral = get_referral_for_referrer(request.user, pk)
-    return render(request, "meals/referrals/referral.html", {"referral": referral, "reference": referral_reference(referral)})
+    return render(
+        request, "meals/referrals/referral.html", {"referral": referral, "reference": referral_reference(referral)}
+    )
 
 
 @login_required

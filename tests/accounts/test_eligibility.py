@@ -22,10 +22,9 @@ from accounts.onboarding.eligibility import (
 )
 from accounts.onboarding.models import CookProfile, IdentityCheck
 from accounts.people.models import User
-from tests.factories import UserFactory
+from tests.factories import UserFactory, loaded_course
 from tests.training.conftest import certify
 from training.models import Certificate
-from training.services import load_course
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +138,7 @@ def build(cook: Cook, *, n: int, area, course) -> User:
 
 @pytest.fixture
 def cooks(area_a) -> dict[str, User]:
-    course = load_course(version="v1")
+    course = loaded_course()
     return {name: build(case.cook, n=n, area=area_a, course=course) for n, (name, case) in enumerate(CASES.items())}
 
 

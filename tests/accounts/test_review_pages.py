@@ -4,7 +4,6 @@ in person, placing a cook, the cook list and page, and approval, suspension and 
 import io
 import re
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -21,7 +20,7 @@ from accounts.review import services as cook_services
 from accounts.review.selectors import Stage, with_stage
 from casserole.models import AuditEntry, OutboundEmail
 from tests.conftest import page_body, verified_client
-from tests.factories import UserFactory, add_totp
+from tests.factories import CookProfileFactory, UserFactory, add_totp
 from tests.training.conftest import certify
 
 pytestmark = pytest.mark.django_db
@@ -42,19 +41,8 @@ def jpeg_upload(colour=(200, 30, 30)) -> SimpleUploadedFile:
 
 
 def make_profile(cook, *, placed: bool = True, **fields) -> CookProfile:
-    location = {"latitude": 51.5466, "longitude": -0.0553, "neighbourhood": "Hackney", "location_source": "offline"}
-    return CookProfile.objects.create(
-        user=cook,
-        country="GB",
-        address_line1="1 Test Street",
-        town="London",
-        postcode="E8 1AA",
-        travel_distance=Decimal("3"),
-        frequency=CookProfile.Frequency.WEEKLY,
-        cooking_likes="Soups and stews",
-        completed_at=timezone.now(),
-        **(location if placed else {}),
-        **fields,
+    return CookProfileFactory(
+        user=cook, unplaced=not placed, address_line1="1 Test Street", postcode="E8 1AA", **fields
     )
 
 

@@ -22,10 +22,9 @@ from accounts.people.models import Area, User
 from accounts.review import services as review_services
 from tests.browser.checks import audit, error_summary_problems
 from tests.browser.support import World, banner, click, make_world, summary_links, t, url_path
-from tests.factories import UserFactory
+from tests.factories import UserFactory, loaded_course
 from tests.onboarding import approve_identity, jpeg_upload
 from tests.training.conftest import certify
-from training.services import load_course
 
 PEOPLE = {
     "en": {
@@ -177,7 +176,7 @@ def test_a_cook_fills_in_the_profile_sends_a_photo_and_is_approved(
     world = _world(request, lang)
     person = world.data
     cook = _new_cook(world)
-    course = load_course(version="v1")
+    course = loaded_course()
 
     # The checklist after sign-up: the profile comes first, identity cannot start yet.
     page, console = open_page(lang=lang, width=cook_width, user=cook)
@@ -455,7 +454,7 @@ def test_a_cook_off_the_map_is_placed_then_suspended_and_reactivated_with_reason
     person = world.data
     cook = _profiled_cook(world)
     approve_identity(cook, by=world.coordinator)
-    certify(cook, load_course(version="v1"))
+    certify(cook, loaded_course())
     review_services.approve_cook(by=world.coordinator, cook=cook)
 
     # The cook moves to a postcode the map does not know: saved, and told so plainly.

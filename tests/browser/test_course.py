@@ -7,9 +7,8 @@ import pytest
 
 from tests.browser.checks import audit, error_summary_problems
 from tests.browser.support import click, submit_main_form, url_path
-from tests.factories import UserFactory
+from tests.factories import UserFactory, loaded_course
 from training.models import Attempt, Certificate
-from training.services import load_course
 
 COOKS = {
     "en": {"full_name": "Margaret Ellis", "given": "Margaret"},
@@ -21,7 +20,7 @@ COOKS = {
 def test_cook_reads_every_lesson_passes_the_quiz_and_checks_the_certificate(
     live_server, open_page, area_a, coordinator_a, lang, width, wrong
 ):
-    course = load_course(version="v1")
+    course = loaded_course()
     person = COOKS[lang]
     cook = UserFactory(full_name=person["full_name"], is_cook=True, home_area=area_a, preferred_language=lang)
     page, console = open_page(lang=lang, width=width, user=cook)
@@ -86,7 +85,7 @@ def test_cook_reads_every_lesson_passes_the_quiz_and_checks_the_certificate(
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_coordinator_sees_the_training_of_their_cooks(live_server, open_page, area_a, coordinator_a, cook, lang):
-    load_course(version="v1")
+    loaded_course()
     page, console = open_page(lang=lang, width=390, user=coordinator_a)
     page.goto(f"{live_server.url}/{lang}/coordinator/training/")
     assert cook.full_name in page.inner_text("main")
@@ -95,7 +94,7 @@ def test_coordinator_sees_the_training_of_their_cooks(live_server, open_page, ar
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_coordinator_pages_through_a_long_list_of_cooks(live_server, open_page, area_a, coordinator_a, lang):
-    load_course(version="v1")
+    loaded_course()
     for n in range(51):
         UserFactory(full_name=f"Cook {n:02d}", email=f"many{n}@example.org", is_cook=True, home_area=area_a)
     page, console = open_page(lang=lang, width=1280, user=coordinator_a)

@@ -34,11 +34,10 @@ from tests.browser.support import (
     t,
     url_path,
 )
-from tests.factories import UserFactory
+from tests.factories import UserFactory, loaded_course
 from tests.meals.conftest import make_active_cook, submit
 from tests.onboarding import approve_identity, make_profile
 from training.models import Certificate
-from training.services import load_course
 
 # The diner: everything a cook may see before approval, what they may see after (with consent), and
 # what no cook ever sees. `place` pins them a short walk from the cook, in a named neighbourhood.
@@ -224,9 +223,7 @@ def _cook(world: World, index: int = 0, *, active: bool = True) -> User:
         preferred_language=world.lang,
     )
     if active:
-        return make_active_cook(
-            user, coordinator=world.coordinator, course=load_course(version="v1"), **person["profile"]
-        )
+        return make_active_cook(user, coordinator=world.coordinator, course=loaded_course(), **person["profile"])
     make_profile(user, **person["profile"])
     approve_identity(user, by=world.coordinator)
     return user

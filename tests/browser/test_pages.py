@@ -11,7 +11,7 @@ from django.core import mail
 
 from tests.browser.checks import audit, error_summary_problems
 from tests.browser.support import LANGS, WIDTHS, submit_form, url_path
-from training.services import load_course
+from tests.factories import loaded_course
 
 ANONYMOUS, COOK, COORDINATOR = "anonymous", "cook", "coordinator"
 SIGNED_IN = (COOK, COORDINATOR)
@@ -279,7 +279,7 @@ def _cases():
 def test_page_is_accessible(request, live_server, open_page, spec, persona, lang, width):
     user = request.getfixturevalue(PERSONA_FIXTURE[persona]) if persona in PERSONA_FIXTURE else None
     if spec.course:
-        load_course(version="v1")
+        loaded_course()
     path = f"/{lang}{spec.resolve(request)}"
     page, console = open_page(lang=lang, width=width, user=user, verified=spec.verified)
     console.expected_failures.add(live_server.url + path)

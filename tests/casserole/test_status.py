@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 import pytest
 from django.utils import translation
 
@@ -7,6 +5,7 @@ from accounts.onboarding.models import CookProfile
 from casserole import audit, status
 from casserole.errors import DomainError
 from casserole.models import AuditEntry
+from tests.factories import CookProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +35,7 @@ TABLE = status.TransitionTable(
 
 @pytest.fixture
 def profile(cook):
-    return CookProfile.objects.create(
-        user=cook,
-        country="GB",
-        address_line1="1 Test Street",
-        town="London",
-        postcode="E8 1AA",
-        travel_distance=Decimal("3"),
-        frequency=CookProfile.Frequency.WEEKLY,
-    )
+    return CookProfileFactory(user=cook)
 
 
 def test_pages_offer_only_the_changes_the_table_allows_from_the_current_status():

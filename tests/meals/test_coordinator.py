@@ -3,7 +3,6 @@ pause/close, proxy scopes and the printable card. Objects live in area A; coordi
 area B (Japan) and must never learn that area A's diners exist."""
 
 import re
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -12,12 +11,11 @@ from django.utils import timezone
 
 from casserole.models import AuditEntry, OutboundEmail
 from meals.diners import access
-from meals.diners import services as diners_services
 from meals.diners.models import Diner, ProxyAccess
 from meals.referrals import services
 from meals.referrals.models import Referral
 from tests.conftest import page_body
-from tests.factories import UserFactory
+from tests.factories import ProxyAccessFactory, ReferralFactory, UserFactory
 from tests.meals.conftest import submit
 
 pytestmark = pytest.mark.django_db
@@ -341,10 +339,8 @@ def test_diner_record_query_count_is_constant(login_as, coordinator_a, accepted,
     diner = accepted.diner
     for n in range(1, count):
         other = UserFactory(email=f"helper{n}@example.org", is_referrer=True)
-        diners_services.grant_proxy(by=coordinator_a, diner=diner, referrer=other, scopes={"can_view_schedule": True})
-        Referral.objects.create(
-            diner=diner, referrer=other, relationship="friend", submission_key=uuid.uuid4(), created_by=other
-        )
+        ProxyAccessFactory(diner=diner, referrer=other, granted_by=coordinator_a)
+        ReferralFactory(diner=diner, referrer=other, relationship=Referral.Relationship.FRIEND)
     client = login_as(coordinator_a)
     client.get(f"/en/coordinator/diners/{diner.pk}/")  # one more "looked at" entry
     with django_assert_num_queries(DINER_RECORD_QUERIES):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.people.models import CoordinatorMembership
 from casserole.models import OutboundEmail
 from meals.matching.services import send_certificate_notices
-from tests.factories import CoordinatorFactory, UserFactory
+from tests.factories import CoordinatorFactory, MatchFactory, UserFactory
 from tests.training.conftest import certify
 from training.models import CertificateNotice
 from training.selectors import has_valid_certificate
@@ -190,19 +190,10 @@ def test_checking_certificates_that_need_no_notice_costs_the_same_for_1_or_20(
 def test_on_expiry_the_coordinators_of_the_cooks_live_matches_are_told_with_the_diners_names(
     run, certificate, cook, coordinator_a, coordinator_b, area_b
 ):
-    from datetime import date
-
-    from meals.diners.models import Diner
     from meals.matching.models import Match
 
-    def diner(name, area):
-        return Diner.objects.create(
-            area=area, full_name=f"{name} Smith", preferred_name=name, country=area.country, address_line1="1 Road",
-            postcode="154-0004", consent_method="phone", consent_given_on=date(2026, 11, 1), status="active",
-        )  # fmt: skip
-
-    Match.objects.create(diner=diner("Hana", area_b), cook=cook, status=Match.Status.ACTIVE)
-    Match.objects.create(diner=diner("Old", area_b), cook=cook, status=Match.Status.ENDED)
+    MatchFactory(diner__area=area_b, diner__preferred_name="Hana", cook=cook, status=Match.Status.ACTIVE)
+    MatchFactory(diner__area=area_b, diner__preferred_name="Old", cook=cook, status=Match.Status.ENDED)
     _, expired = run(certificate.expires_at + timedelta(hours=1))
 
     assert recipients(expired) == sorted([cook.email, coordinator_a.email, coordinator_b.email])
