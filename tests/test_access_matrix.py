@@ -2,7 +2,7 @@
 
 Personas: anonymous, a diner's referrer, a cook (not yet active), the coordinators of area A and of
 area B, and an admin. Signed-in personas have passed the second factor where they have one, so the
-matrix tests the permission checks, not the two-factor redirect (tests/accounts/test_two_factor.py).
+matrix tests the permission checks, not the two-factor redirect (tests/accounts/people/test_two_factor.py).
 Objects live in area A.
 
 `test_every_url_pattern_is_in_the_matrix` walks the URL resolver and fails when a pattern has no row:
@@ -620,7 +620,7 @@ def test_coordinator_a_can_act_on_area_a_objects(world):
 
 
 # Stripe's webhook is the one exception: Stripe sends no CSRF token; the signature protects it
-# (tests/accounts/test_stripe_identity.py proves it works with CSRF checks on and refuses bad signatures).
+# (tests/accounts/onboarding/test_stripe_identity.py proves it works with CSRF checks on and refuses bad signatures).
 CSRF_EXEMPT = {"/stripe/webhook/"}
 POST_ROWS = [row for row in ROWS if row.method == "POST" and row.path not in CSRF_EXEMPT]
 

@@ -8,7 +8,7 @@
   `active_cooks`, which every list of matchable cooks filters through.
 
 The Python form serves one cook (a page, a service's check); the SQL form serves lists, where a query
-per cook would not do. They must change together: tests/accounts/test_eligibility.py builds a cook at
+per cook would not do. They must change together: tests/accounts/onboarding/test_eligibility.py builds a cook at
 every stage, fails when the two forms disagree on any of them, and fails when a `Blocker` has no case.
 Nowhere else writes these conditions: use these functions.
 """
@@ -29,7 +29,7 @@ from training.selectors import has_valid_certificate
 
 class Blocker(models.TextChoices):
     """The conditions of the activation gate, in the order a cook meets them. A new member needs its
-    condition in BLOCKED_WHERE and a case in tests/accounts/test_eligibility.py."""
+    condition in BLOCKED_WHERE and a case in tests/accounts/onboarding/test_eligibility.py."""
 
     EMAIL = "email", gettext_lazy("a confirmed email address")
     PROFILE = "profile", gettext_lazy("a completed profile")

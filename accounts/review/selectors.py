@@ -3,7 +3,7 @@
 Each page is built in a fixed number of queries, whatever the number of cooks or checks (the tests
 count them). The activation gate itself is `accounts.onboarding.eligibility.activation_blockers`; the cook list
 builds its stages on the gate's SQL form there (`with_gate`, `BLOCKED_WHERE`), so a page of 50 cooks needs
-no query per row (tests/accounts/test_review_pages.py compares the stages with the gate).
+no query per row (tests/accounts/review/test_review_pages.py compares the stages with the gate).
 """
 
 from django.core.paginator import Page, Paginator

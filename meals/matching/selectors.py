@@ -2,7 +2,7 @@
 be added for a diner; the cook's profile, matches and open requests.
 
 Each page is built in a fixed number of queries whatever the number of rows
-(tests/meals/test_coordinator_matching.py counts them). Every read is scoped to the coordinator's
+(tests/meals/matching/test_coordinator_matching.py counts them). Every read is scoped to the coordinator's
 areas (the diner's area decides whose match it is), so another area's matches never appear.
 """
 

@@ -1,5 +1,5 @@
 """Reads for the referrer's pages: their own requests and the diners they act for, in a fixed number of
-queries whatever the number of rows (tests/meals/test_proxy.py counts them)."""
+queries whatever the number of rows (tests/meals/proxy/test_proxy.py counts them)."""
 
 from accounts.people.models import User
 from meals.diners.models import Diner, ProxyAccess

@@ -1,6 +1,6 @@
 """Reads for a diner's record: their requests, who may act for them, the history and who looked.
 
-Built in a fixed number of queries whatever the number of rows (tests/meals/test_coordinator.py
+Built in a fixed number of queries whatever the number of rows (tests/meals/records/test_coordinator.py
 counts them).
 """
 

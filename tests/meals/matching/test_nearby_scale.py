@@ -13,7 +13,7 @@ from casserole.geocoding import EARTH_RADIUS_KM, distance_km
 from meals.diners.models import Diner
 from meals.matching.models import Match
 from meals.matching.nearby import NEARBY_LIMIT, bounding_box, nearby_diners
-from tests.meals.test_cook_matching import E8, NEARBY_QUERIES
+from tests.meals.matching.test_cook_matching import E8, NEARBY_QUERIES
 
 pytestmark = pytest.mark.django_db
 

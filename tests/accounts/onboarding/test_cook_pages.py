@@ -19,7 +19,7 @@ from accounts.onboarding.services import OnboardingError
 from accounts.people.models import User
 from accounts.review import services as cook_services
 from casserole.models import PostcodeCentroid
-from tests.accounts.test_identity_images import jpeg_bytes, noisy_jpeg_bytes, png_bomb, png_bytes
+from tests.accounts.onboarding.test_identity_images import jpeg_bytes, noisy_jpeg_bytes, png_bomb, png_bytes
 from tests.conftest import sign_in
 from tests.factories import PASSWORD
 from tests.onboarding import approve_identity, cover_e8, jpeg_upload, make_profile, photo_check
