@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from accounts.onboarding.eligibility import Blocker
 from accounts.people.models import User
+from casserole.distances import DistanceUnit, format_distance
 from meals.diners import services
 from meals.diners.models import Diner
 from meals.matching import services as matching
@@ -230,14 +231,9 @@ def _cook(world: World, index: int = 0, *, active: bool = True) -> User:
 
 
 def _distance_text(world: World) -> str:
-    """The rounded distance as the cook sees it ("about 0.5 miles", "約1 km")."""
-    data = world.data
+    """The rounded distance as the cook sees it ("about 0.5 miles", "約 1 km")."""
     with translation.override(world.lang):
-        if "distance_miles" in data:
-            return translation.ngettext("about %(distance)s mile", "about %(distance)s miles", 2) % {
-                "distance": f"{data['distance_miles']:g}"
-            }
-        return translation.gettext("about %(distance)s km") % {"distance": f"{data['distance_km']:g}"}
+        return translation.gettext("about %(distance)s") % {"distance": _coordinator_distance(world)}
 
 
 def _coordinator_distance(world: World) -> str:
@@ -245,10 +241,8 @@ def _coordinator_distance(world: World) -> str:
     data = world.data
     with translation.override(world.lang):
         if "distance_miles" in data:
-            return translation.ngettext("%(distance)s mile", "%(distance)s miles", 2) % {
-                "distance": f"{data['distance_miles']:g}"
-            }
-        return translation.gettext("%(distance)s km") % {"distance": f"{data['distance_km']:g}"}
+            return format_distance(data["distance_miles"], DistanceUnit.MILES)
+        return format_distance(data["distance_km"], DistanceUnit.KM)
 
 
 def label(lang: str, choice) -> str:
