@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.onboarding.models import CookProfile, IdentityCheck, StripeEvent
+from accounts.people import services
 from accounts.people.models import Area, CoordinatorMembership, Invitation, User
 from casserole import audit
 
@@ -38,6 +41,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_cook", "is_referrer", "is_coordinator", "is_staff", "is_active", "home_area"]
     search_fields = ["email", "full_name", "name_reading"]
     inlines = [CoordinatorMembershipInline]
+    actions = ["clear_second_factor_lockout"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Person", {"fields": ("full_name", "name_reading", "phone", "preferred_language", "home_area")}),
@@ -58,6 +62,29 @@ class UserAdmin(BaseUserAdmin):
                 request=request,
                 detail={"changes": changed},
             )
+
+    @admin.action(description=_("Clear the wait after wrong sign-in codes"), permissions=["change"])
+    def clear_second_factor_lockout(self, request, queryset):
+        # For a coordinator kept out by someone guessing codes with their password: they can sign in
+        # at once. Each one is audited by the service.
+        cleared = 0
+        for user in queryset:
+            try:
+                services.clear_second_factor_lockout(by=request.user, user=user, request=request)
+            except services.AccountError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                return
+            cleared += 1
+        self.message_user(
+            request,
+            ngettext(
+                "The wait after wrong sign-in codes is cleared for %(count)d person.",
+                "The wait after wrong sign-in codes is cleared for %(count)d people.",
+                cleared,
+            )
+            % {"count": cleared},
+            messages.SUCCESS,
+        )
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)

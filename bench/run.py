@@ -1,16 +1,17 @@
-"""Benchmarks, run by `make bench` (never by the test suite): the pages coordinators open most, and
-the nearby-diner search at national scale (bench/nearby.py).
+"""Benchmarks, run by `make bench` (never by the test suite): the pages coordinators open most, the
+nearby-diner search at national scale (bench/nearby.py), and sign-up with a taken address against a new
+one (bench/signup.py).
 
 Seeds a throw-away test database (SQLite by default, PostgreSQL when DATABASE_URL points at it) at two
 sizes and times each page with Django's test client. Prints medians and 95th percentiles in ms and
 the ratio between the large and the small data set: a ratio near 1 means the page does not slow down
 as an area grows. The tests pin query counts; the nearby benchmark prints its own as well.
 
-    make bench                     # SQLite, both benchmarks
+    make bench                     # SQLite, all three benchmarks
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make bench
-    .venv/bin/python bench/run.py nearby      # one of them: "pages" or "nearby"
+    .venv/bin/python bench/run.py nearby      # one of them: "pages", "nearby" or "signup"
 
-Exits with status 1 when the nearby search misses its target.
+Exits with status 1 when the nearby search or sign-up misses its target.
 """
 
 import os
@@ -125,7 +126,7 @@ def coordinator_pages(course) -> None:
         print(f"{'':34} {'ratio':>6} {ratio:>10.2f}  (median, {SIZES[-1]} cooks ÷ {SIZES[0]})\n")
 
 
-BENCHMARKS = ("pages", "nearby")
+BENCHMARKS = ("pages", "nearby", "signup")
 
 
 def main(names: list[str]) -> int:
@@ -146,6 +147,10 @@ def main(names: list[str]) -> int:
             from bench import nearby
 
             passed = nearby.run(course)
+        if "signup" in names:
+            from bench import signup
+
+            passed = signup.run() and passed
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0 if passed else 1

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casserole.geocoding import normalise_postcode
 from casserole.models import Country
+from casserole.text import TextField
 
 
 class PostalAddress(models.Model):
@@ -45,7 +46,7 @@ class PostalAddressFields(forms.Form):
             "invalid_choice": _("Select the country they live in"),
         },
     )
-    address_line1 = forms.CharField(
+    address_line1 = TextField(
         label=_("Address line 1"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
@@ -54,14 +55,14 @@ class PostalAddressFields(forms.Form):
             "max_length": _("Address line 1 must be 150 characters or fewer"),
         },
     )
-    address_line2 = forms.CharField(
+    address_line2 = TextField(
         label=_("Address line 2 (optional)"),
         max_length=150,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
         error_messages={"max_length": _("Address line 2 must be 150 characters or fewer")},
     )
-    town = forms.CharField(
+    town = TextField(
         label=_("Town or city"),
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "address-level2", "class": "govuk-!-width-two-thirds"}),

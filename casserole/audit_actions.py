@@ -21,6 +21,7 @@ class Action(models.TextChoices):
     SECOND_FACTOR_FAILED = "second_factor_failed", _("Sign-in code refused")
     SECOND_FACTOR_DISABLED = "second_factor_disabled", _("Two-factor sign-in turned off")
     BACKUP_CODES_REGENERATED = "backup_codes_regenerated", _("New backup codes made")
+    SECOND_FACTOR_LOCKOUT_CLEARED = "second_factor_lockout_cleared", _("Wait after wrong sign-in codes cleared")
     ACCESS_DENIED = "access_denied", _("Page refused: no permission")
 
     # Coordinators and roles

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from casserole.text import TextField
+
 
 def year_first() -> bool:
     # Japanese writes dates year, month, day (年・月・日).
@@ -127,7 +129,7 @@ class PlaceForm(forms.Form):
             "max_value": _("Longitude must be between -180 and 180"),
         },
     )
-    neighbourhood = forms.CharField(
+    neighbourhood = TextField(
         label=_("Neighbourhood"),
         help_text=_("A neighbourhood or district, never a street. Other cooks will see this name."),
         max_length=100,

@@ -7,13 +7,16 @@ from django.urls import reverse
 from django.utils import translation
 
 from casserole.models import OutboundEmail
+from casserole.text import strip_bidi_controls
 
 
 def queue_email(*, to: str, subject: str, body: str, html_body: str = "") -> OutboundEmail:
-    """Store one message and deliver it in the background once the transaction commits."""
+    """Store one message and deliver it in the background once the transaction commits. The subject
+    loses any direction control a name in it carried: mail clients list subjects with no isolation."""
     from casserole.tasks import deliver_email
 
-    message = OutboundEmail.objects.create(to=to, subject=subject[:250], body=body, html_body=html_body)
+    subject = strip_bidi_controls(subject)[:250]
+    message = OutboundEmail.objects.create(to=to, subject=subject, body=body, html_body=html_body)
     transaction.on_commit(lambda: deliver_email.enqueue(message.pk))
     return message
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casserole.email_addresses import EMAIL_MAX_LENGTH
+
 
 class Country(models.TextChoices):
     """The countries Casserole runs in: areas, addresses and postcodes each belong to one."""
@@ -53,7 +55,7 @@ class OutboundEmail(models.Model):
         FAILED = "failed", _("Failed")
 
     created_at = models.DateTimeField(auto_now_add=True)
-    to = models.EmailField()
+    to = models.EmailField(max_length=EMAIL_MAX_LENGTH)
     subject = models.CharField(max_length=250)
     body = models.TextField()
     html_body = models.TextField(blank=True)

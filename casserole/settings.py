@@ -134,6 +134,7 @@ ACCOUNT_FORMS = {
     "set_password": "accounts.people.allauth_forms.SetPasswordForm",
     "reset_password": "accounts.people.allauth_forms.ResetPasswordForm",
     "reset_password_from_key": "accounts.people.allauth_forms.ResetPasswordKeyForm",
+    "confirm_password_reset_code": "accounts.people.allauth_forms.ConfirmPasswordResetCodeForm",
     "reauthenticate": "accounts.people.allauth_forms.ReauthenticateForm",
 }
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -144,6 +145,11 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# A forgotten password is reset with a code from the email, typed into the page that asked for it (and
+# kept in that session), never with a link: a key in a URL ends up in access logs, history and Referer
+# headers. Three wrong codes end the attempt.
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 15 * 60
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Casserole: "
 ACCOUNT_RATE_LIMITS = {
     # The 11th failed sign-in for one email (or from one address) within 5 minutes is refused.
@@ -162,6 +168,12 @@ ACCOUNT_RATE_LIMITS = {
 OTP_TOTP_ISSUER = "Casserole"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# django-otp doubles the wait after each wrong code without limit (2**19 s after twenty), so anyone
+# with a coordinator's password could lock them out for days: no wait is longer than this.
+TWO_FACTOR_MAX_WAIT = 15 * 60
+# At this many wrong codes in a row the person is emailed, once per run. Keep it no higher than the
+# count where the wait stops doubling (ten, with a factor of 1 and 15 minutes), or no email goes.
+TWO_FACTOR_ALERT_AFTER = 5
 # The admin must not show anyone's TOTP key or QR code (an admin could clone a coordinator's
 # authenticator) nor backup codes.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True

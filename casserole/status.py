@@ -27,6 +27,7 @@ from casserole import audit
 from casserole.channels import channel_field
 from casserole.errors import DomainError
 from casserole.models import Channel
+from casserole.text import TextField
 
 REASON_MAX_LENGTH = 500  # the status reason columns (CookProfile.status_reason, Diner.status_reason, Match.reason)
 AUDITED_REASON_LENGTH = 200  # the audit entry keeps the start of the reason; the row keeps all of it
@@ -139,7 +140,7 @@ class StatusReasonForm(forms.Form):
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        self.fields["reason"] = forms.CharField(
+        self.fields["reason"] = TextField(
             label=label,
             help_text=help_text,
             required=transition.reason_required,

@@ -225,3 +225,17 @@ def loaded_course(version: str = "v1") -> Course:
         Question(course=course, lesson=by_slug[slug], **values) for slug, values in question_values
     )
     return course
+
+
+def long_email(length: int) -> str:
+    """A well-formed address of exactly `length` characters (a 64-character local part and a domain of
+    labels no longer than 60), for the boundary at 254 characters that our columns hold."""
+    domain_length = length - 64 - 1 - len(".example")
+    labels = []
+    while domain_length > 0:
+        label = min(60, domain_length if domain_length <= 60 else domain_length - 2)
+        labels.append("d" * label)
+        domain_length -= label + 1
+    address = "n" * 64 + "@" + ".".join([*labels, "example"])
+    assert len(address) == length, (length, len(address))
+    return address

@@ -14,9 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
-from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
@@ -84,6 +82,9 @@ COORDINATOR_NOT_ALLOWED = expect(NOT_ALLOWED, anonymous=FOUND, referrer=FORBIDDE
 PROXY_PAGE = expect(NOT_FOUND, anonymous=FOUND, referrer=OK)
 # A coordinator action on area A's object that ends in a redirect (done, or refused with a message).
 AREA_A_REDIRECT = expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_b=NOT_FOUND)
+# An id no table can hold (0, or past 2**63 − 1) matches no URL pattern: 404 for everyone, before any
+# sign-in check. tests/casserole/test_id_converter.py sends such ids to every page that takes one.
+OUT_OF_RANGE = expect(NOT_FOUND)
 
 
 @dataclass(frozen=True)
@@ -125,10 +126,12 @@ ROWS = [
     Row("/en/accounts/password/set/", "GET", expect(FOUND)),  # everyone has a password: on to "change"
     Row("/en/accounts/password/reset/", "GET", PUBLIC),
     Row("/en/accounts/password/reset/", "POST", expect(FOUND), {"email": "nobody@example.org"}),
+    # The code from the email is typed in: with no reset begun in this session, both steps send you back.
+    Row("/en/accounts/password/reset/confirm/", "GET", expect(FOUND)),
+    Row("/en/accounts/password/reset/confirm/", "POST", expect(FOUND), {"code": "BBBB-BBBB"}),
+    Row("/en/accounts/password/reset/complete/", "GET", expect(FOUND)),
+    Row("/en/accounts/password/reset/complete/", "POST", expect(FOUND), {"password1": "x", "password2": "x"}),
     Row("/en/accounts/password/reset/done/", "GET", PUBLIC),
-    # A good link moves the key into the session and redirects (for anyone: the key is the secret).
-    Row("/en/accounts/password/reset/key/{reset_key}/", "GET", expect(FOUND)),
-    Row("/en/accounts/password/reset/key/done/", "GET", PUBLIC),
     Row("/en/accounts/login/code/confirm/", "GET", expect(FOUND)),  # no code sign-in pending: back to sign-in
     # Your account.
     Row("/en/account/", "GET", SIGNED_IN_ONLY),
@@ -198,8 +201,8 @@ ROWS = [
     Row("/en/training/certificates/987654/", "GET", COOK_NOT_FOUND),
     # Checking a certificate is public; it shows only first name, course and validity.
     Row("/en/certificates/check/", "GET", PUBLIC),
+    Row("/en/certificates/check/", "POST", PUBLIC, {"code": "{certificate_code}"}),
     Row("/ja/certificates/check/", "GET", PUBLIC),
-    Row("/en/certificates/check/", "POST", expect(NOT_ALLOWED), {"code": "{certificate_code}"}),
     Row("/en/coordinator/training/", "GET", COORDINATOR_PAGE),  # coordinator B sees area B's cooks (none)
     # Cook onboarding, the cook's side. The matrix cook has a profile and a photo waiting for review;
     # Stripe is not configured in tests (its route is hidden: 404).
@@ -312,7 +315,8 @@ ROWS = [
     Row("/en/coordinator/referrals/{referral_a}/", "POST", AREA_A_PAGE, {"decision": "decline"}),
     Row("/en/coordinator/referrals/987654/", "GET", AREA_A_NOT_FOUND),
     Row("/en/coordinator/diners/", "GET", COORDINATOR_PAGE),
-    Row("/en/coordinator/diners/", "POST", COORDINATOR_NOT_ALLOWED),
+    # A name search is posted, kept in the session and shown at an address without the name.
+    Row("/en/coordinator/diners/", "POST", expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN), {"q": "Edith"}),
     Row("/en/coordinator/diners/987654/", "GET", AREA_A_NOT_FOUND),
     Row("/en/coordinator/diners/{diner_a}/", "GET", AREA_A_PAGE),
     Row("/en/coordinator/diners/{diner_a}/", "POST", COORDINATOR_NOT_ALLOWED),
@@ -376,6 +380,13 @@ ROWS = [
     Row("/en/coordinator/matches/{cook_match_a}/status/delete/", "GET", AREA_A_NOT_FOUND),
     Row("/en/coordinator/diners/{diner_a}/second-cook/", "GET", AREA_A_PAGE),
     Row("/en/coordinator/diners/{diner_a}/second-cook/", "POST", AREA_A_PAGE, {"cook": "987654"}),
+    # Ids no table can hold: these used to reach the database and crash (a 500).
+    Row("/en/diners/99999999999999999999/", "GET", OUT_OF_RANGE),
+    Row("/en/diners/9223372036854775808/schedule/", "GET", OUT_OF_RANGE),
+    Row("/en/coordinator/diners/9223372036854775808/card/", "GET", OUT_OF_RANGE),
+    Row("/en/coordinator/cooks/99999999999999999999/location/", "GET", OUT_OF_RANGE),
+    Row("/en/cook/diners/99999999999999999999/offer/", "GET", OUT_OF_RANGE),
+    Row("/en/training/certificates/0/", "GET", OUT_OF_RANGE),
     # The admin's own pages. Our admin site sends its sign-in page to ours.
     Row("/admin/", "GET", STAFF_ONLY),
     Row("/admin/login/", "GET", expect(FOUND)),
@@ -472,8 +483,6 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
     newcomer = UserFactory(email="newcomer@example.org")
     EmailAddress.objects.filter(user=newcomer).update(verified=False)
     address = EmailAddress.objects.get(user=newcomer)
-    # Reset tokens depend on last_login, so the link is for someone no persona signs in as.
-    forgetful = UserFactory(email="forgetful@example.org")
     course = load_course(version="v1")
     for lesson in course.lessons.all():
         complete_lesson(user=users["cook"], lesson=lesson)
@@ -516,7 +525,6 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
         "invitation_token": token,
         "membership_a": str(CoordinatorMembership.objects.get(user=other).pk),
         "email_key": EmailConfirmationHMAC(address).key,
-        "reset_key": f"{user_pk_to_url_str(forgetful)}-{default_token_generator.make_token(forgetful)}",
         "cook_pk": str(users["cook"].pk),
         "totp_device": str(users["coordinator_a"].totpdevice_set.get().pk),
         "user_content_type": str(ContentType.objects.get_for_model(User).pk),
@@ -666,6 +674,8 @@ def _admin_model_prefix(route: str) -> str | None:
 def test_every_url_pattern_is_in_the_matrix(world):
     covered = set()
     for row in ROWS:
+        if row.expected is OUT_OF_RANGE:
+            continue  # matches no pattern, on purpose
         with translation.override("ja" if row.path.startswith("/ja/") else "en"):
             match = resolve(row.path.format(**world.objects))
         covered.add(match.route)

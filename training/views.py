@@ -104,10 +104,11 @@ def certificate(request, pk: int):
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def verify(request):
-    """Public: anyone holding a code can check it. Shows first name, course and validity only."""
-    form = VerifyCertificateForm(request.GET or None)
+    """Public: anyone holding a code can check it. Shows first name, course and validity only.
+    The code is posted, never read from the query string, so it stays out of access logs."""
+    form = VerifyCertificateForm(request.POST if request.method == "POST" else None)
     found = None
     searched = False
     if form.is_bound and form.is_valid():

@@ -15,6 +15,7 @@ from accounts.onboarding.services import default_distance_unit
 from accounts.people.models import Area
 from casserole.addresses import PostalAddressFields
 from casserole.phones import normalise_phone
+from casserole.text import TextField
 
 MAX_TRAVEL_DISTANCE = Decimal(50)
 
@@ -49,7 +50,7 @@ class CookProfileForm(PostalAddressFields):
         "cooking_likes",
         "note_for_diners",
     )
-    full_name = forms.CharField(
+    full_name = TextField(
         label=_("Full name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
@@ -58,7 +59,7 @@ class CookProfileForm(PostalAddressFields):
             "max_length": _("Full name must be 150 characters or fewer"),
         },
     )
-    name_reading = forms.CharField(
+    name_reading = TextField(
         label=_("Reading of your name (optional)"),
         help_text=_("For Japanese names, in katakana, for example ヤマダ ハナコ"),
         max_length=150,
@@ -102,7 +103,7 @@ class CookProfileForm(PostalAddressFields):
             "invalid_choice": _("Select how often you can cook"),
         },
     )
-    cooking_likes = forms.CharField(
+    cooking_likes = TextField(
         label=_("What do you like to cook?"),
         help_text=_("For example: soups and stews, Japanese home cooking, vegetarian food, baking."),
         max_length=1000,
@@ -112,7 +113,7 @@ class CookProfileForm(PostalAddressFields):
             "max_length": _("What you like to cook must be 1000 characters or fewer"),
         },
     )
-    note_for_diners = forms.CharField(
+    note_for_diners = TextField(
         label=_("A short note for the people you cook for (optional)"),
         help_text=_(
             "Diners and coordinators will see this. Say a little about yourself. "

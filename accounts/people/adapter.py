@@ -1,6 +1,8 @@
+from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from casserole.mail import queue_email
 
@@ -8,7 +10,14 @@ from casserole.mail import queue_email
 class AccountAdapter(DefaultAccountAdapter):
     """allauth's mail goes through our queue (retries, exactly once), in the visitor's language."""
 
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "incorrect_code": _("That code is not right. Check the code in the email and type it again."),
+    }
+
     def send_mail(self, template_prefix, email, context):
+        if template_prefix == "account/email/password_reset_code":
+            context = {**context, "minutes": app_settings.PASSWORD_RESET_BY_CODE_TIMEOUT // 60}
         message = self.render_mail(template_prefix, email, context)
         html = ""
         for content, mimetype in getattr(message, "alternatives", []):

@@ -1,7 +1,14 @@
-"""allauth's forms with GOV.UK-style error messages: each says what to do, not "This field is required"."""
+"""allauth's forms with GOV.UK-style error messages: each says what to do, not "This field is required".
+Email addresses are refused beyond the 254 characters we store (casserole.email_addresses)."""
 
+from allauth.account import app_settings
 from allauth.account import forms as allauth_forms
+from django import forms
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from casserole.email_addresses import limit_email_length
 
 _REQUIRED = {
     "login": _("Enter your email address"),
@@ -10,6 +17,7 @@ _REQUIRED = {
     "oldpassword": _("Enter your current password"),
     "password1": _("Create a password"),
     "password2": _("Enter the password again"),
+    "code": _("Enter the code from the email"),
 }
 _INVALID_EMAIL = _("Enter an email address in the correct format, like name@example.com")
 
@@ -22,6 +30,8 @@ class GovUKMessagesMixin:
                 field.error_messages["required"] = _REQUIRED[name]
             if name in ("login", "email"):
                 field.error_messages["invalid"] = _INVALID_EMAIL
+                if isinstance(field, forms.EmailField):
+                    limit_email_length(field)
 
 
 class LoginForm(GovUKMessagesMixin, allauth_forms.LoginForm):
@@ -29,7 +39,13 @@ class LoginForm(GovUKMessagesMixin, allauth_forms.LoginForm):
 
 
 class SignupForm(GovUKMessagesMixin, allauth_forms.SignupForm):
-    pass
+    def try_save(self, request):
+        if self.account_already_exists:
+            # allauth emails the owner instead of making a second account, which skips hashing the new
+            # password (Argon2: most of a new sign-up's time). Hash it anyway and throw it away, so the
+            # response time does not tell whether the address has an account.
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
 
 
 class AddEmailForm(GovUKMessagesMixin, allauth_forms.AddEmailForm):
@@ -54,3 +70,14 @@ class ResetPasswordKeyForm(GovUKMessagesMixin, allauth_forms.ResetPasswordKeyFor
 
 class ReauthenticateForm(GovUKMessagesMixin, allauth_forms.ReauthenticateForm):
     pass
+
+
+class ConfirmPasswordResetCodeForm(GovUKMessagesMixin, allauth_forms.ConfirmPasswordResetCodeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        minutes = app_settings.PASSWORD_RESET_BY_CODE_TIMEOUT // 60
+        self.fields["code"].help_text = ngettext(
+            "It is 8 letters, like BCDF-GHJK. It works for %(minutes)d minute, in this browser only.",
+            "It is 8 letters, like BCDF-GHJK. It works for %(minutes)d minutes, in this browser only.",
+            minutes,
+        ) % {"minutes": minutes}

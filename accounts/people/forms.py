@@ -4,18 +4,20 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.people.models import Area, User
 from accounts.people.services import apply_signup_details
+from casserole.email_addresses import EmailAddressField
+from casserole.text import TextField
 
 
 class SignupDetailsForm(forms.Form):
     """Extra questions on allauth's sign-up page: who you are and what you want to do."""
 
-    full_name = forms.CharField(
+    full_name = TextField(
         label=_("Full name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
         error_messages={"required": _("Enter your full name")},
     )
-    name_reading = forms.CharField(
+    name_reading = TextField(
         label=_("Reading of your name (optional)"),
         help_text=_("For Japanese names, in katakana, for example ヤマダ ハナコ"),
         max_length=150,
@@ -57,6 +59,7 @@ class ProfileForm(forms.ModelForm):
             "preferred_language": forms.RadioSelect,
         }
         error_messages = {"full_name": {"required": _("Enter your full name")}}
+        field_classes = {"full_name": TextField, "name_reading": TextField}
 
 
 class OneTimeCodeForm(forms.Form):
@@ -76,13 +79,13 @@ class OneTimeCodeForm(forms.Form):
 
 
 class InvitationAcceptForm(forms.Form):
-    full_name = forms.CharField(
+    full_name = TextField(
         label=_("Full name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": _("Enter your full name")},
     )
-    name_reading = forms.CharField(
+    name_reading = TextField(
         label=_("Reading of your name (optional)"),
         max_length=150,
         required=False,
@@ -114,10 +117,10 @@ class InvitationAcceptForm(forms.Form):
 
 
 class InviteCoordinatorForm(forms.Form):
-    full_name = forms.CharField(
+    full_name = TextField(
         label=_("Their full name"), max_length=150, error_messages={"required": _("Enter their full name")}
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Their email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={

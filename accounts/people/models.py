@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casserole.distances import DistanceUnit
+from casserole.email_addresses import EMAIL_MAX_LENGTH
 from casserole.models import Country
 
 
@@ -70,7 +71,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         EN = "en", _("English")
         JA = "ja", _("Japanese")
 
-    email = models.EmailField(_("email address"), unique=True)
+    email = models.EmailField(_("email address"), max_length=EMAIL_MAX_LENGTH, unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     name_reading = models.CharField(_("reading of your name (furigana)"), max_length=150, blank=True)
     phone = models.CharField(_("phone number"), max_length=32, blank=True)
@@ -161,7 +162,7 @@ class InvitationQuerySet(models.QuerySet):
 class Invitation(models.Model):
     """An expiring link that makes someone a coordinator of one area. Only the token's hash is stored."""
 
-    email = models.EmailField(_("email address"))
+    email = models.EmailField(_("email address"), max_length=EMAIL_MAX_LENGTH)
     full_name = models.CharField(_("full name"), max_length=150)
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="invitations")
     invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="invitations_sent")

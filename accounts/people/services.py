@@ -1,12 +1,14 @@
 """Writes about people: invitations, roles and areas, two-factor devices. Each one is audited."""
 
 import hashlib
+import math
 import secrets
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,8 +19,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.people.access import can_manage_area
 from accounts.people.models import Area, CoordinatorMembership, Invitation, User
 from casserole import audit
+from casserole.email_addresses import validate_email_address
 from casserole.errors import DomainError
-from casserole.mail import queue_templated_email
+from casserole.mail import absolute_url, queue_templated_email
 
 
 class AccountError(DomainError):
@@ -36,6 +39,12 @@ def invite_coordinator(*, by: User, area: Area, email: str, full_name: str, requ
     if not can_manage_area(by, area):
         raise AccountError(_("You can only invite coordinators to your own areas."))
     email = email.strip().lower()
+    try:
+        # The form checks this too; here it is what keeps an address too long for the column (which
+        # PostgreSQL refuses and SQLite stores whole) out of the database whoever calls.
+        validate_email_address(email)
+    except ValidationError as error:
+        raise AccountError(error.messages[0]) from None
     if CoordinatorMembership.objects.filter(user__email=email, area=area).exists():
         raise AccountError(_("That person already coordinates this area."))
     now = timezone.now()
@@ -242,6 +251,7 @@ def confirm_totp(*, user: User, device: TOTPDevice, token: str, request=None) ->
     django-otp's throttle, so it is checked outside the transaction that would roll that back."""
     if device.user_id != user.pk or device.confirmed:
         raise AccountError(_("Start setting up your authenticator again."))
+    _hold_wait_under_cap(device)
     if not device.verify_is_allowed()[0]:
         audit.record(
             action=audit.Action.SECOND_FACTOR_FAILED, actor=user, obj=user, request=request, detail={"throttled": True}
@@ -251,6 +261,7 @@ def confirm_totp(*, user: User, device: TOTPDevice, token: str, request=None) ->
         audit.record(
             action=audit.Action.SECOND_FACTOR_FAILED, actor=user, obj=user, request=request, detail={"stage": "setup"}
         )
+        _tell_of_wrong_codes(user, device)
         raise AccountError(_("That code did not work. Check the time on your phone and enter the newest code."))
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -287,6 +298,7 @@ def verify_second_factor(*, user: User, token: str, request=None):
     else:
         devices = list(StaticDevice.objects.filter(user=user, confirmed=True))
     for device in devices:
+        _hold_wait_under_cap(device)
         allowed, _reason = device.verify_is_allowed()
         if not allowed:
             audit.record(
@@ -300,8 +312,52 @@ def verify_second_factor(*, user: User, token: str, request=None):
         if device.verify_token(token):
             audit.record(action=audit.Action.SECOND_FACTOR_PASSED, actor=user, obj=user, request=request)
             return device
+        _tell_of_wrong_codes(user, device)
     audit.record(action=audit.Action.SECOND_FACTOR_FAILED, actor=user, obj=user, request=request)
     raise AccountError(_("That code did not work. Enter the newest 6-digit code from your app, or a backup code."))
+
+
+def _hold_wait_under_cap(device) -> None:
+    # django-otp waits factor * 2**(failures - 1) seconds with no useful limit. Holding the stored
+    # count at the last doubling within TWO_FACTOR_MAX_WAIT keeps every wait under it, including
+    # locks left by the unbounded wait; it must run before django-otp decides.
+    factor = device.get_throttle_factor()
+    if factor <= 0:
+        return
+    most = max(1, math.floor(math.log2(settings.TWO_FACTOR_MAX_WAIT / factor)) + 1)
+    if device.throttling_failure_count > most:
+        device.throttling_failure_count = most
+        device.save(update_fields=["throttling_failure_count"])
+
+
+def _tell_of_wrong_codes(user: User, device) -> None:
+    # Once per run of wrong codes (the count only comes back down after a right code or a clear):
+    # if it was not them, someone has their password.
+    if device.throttling_failure_count != settings.TWO_FACTOR_ALERT_AFTER:
+        return
+    language = user.preferred_language
+    queue_templated_email(
+        to=user.email,
+        template="accounts/people/email/wrong_codes",
+        context={
+            "name": user.full_name,
+            "count": device.throttling_failure_count,
+            "minutes": settings.TWO_FACTOR_MAX_WAIT // 60,
+            "url": absolute_url("account_reset_password", language),
+        },
+        language=language,
+    )
+
+
+@transaction.atomic
+def clear_second_factor_lockout(*, by: User, user: User, request=None) -> None:
+    """Let someone kept waiting after wrong codes try again at once. Administrators only, and
+    audited: the wait is what slows down a person guessing codes with a stolen password."""
+    if not by.is_superuser:
+        raise AccountError(_("Only an administrator can clear the wait after wrong sign-in codes."))
+    for model in (TOTPDevice, StaticDevice):
+        model.objects.filter(user=user).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    audit.record(action=audit.Action.SECOND_FACTOR_LOCKOUT_CLEARED, actor=by, obj=user, request=request)
 
 
 @transaction.atomic

@@ -16,6 +16,6 @@ account_urlpatterns = [
 # Under /coordinator/, in the "coordinator" namespace: inviting and removing an area's coordinators.
 coordinator_urlpatterns = [
     path("coordinators/invite/", views.invite_coordinator, name="invite"),
-    path("coordinators/invitations/<int:pk>/cancel/", views.revoke_invitation, name="revoke_invitation"),
-    path("coordinators/<int:pk>/remove/", views.remove_coordinator, name="remove_coordinator"),
+    path("coordinators/invitations/<id:pk>/cancel/", views.revoke_invitation, name="revoke_invitation"),
+    path("coordinators/<id:pk>/remove/", views.remove_coordinator, name="remove_coordinator"),
 ]

@@ -112,6 +112,8 @@ def two_factor_verify(request):
 
 
 def _pass_second_factor(request, device) -> None:
+    # A new session id: one seen between password and code must not become a verified session.
+    request.session.cycle_key()
     otp_login(request, device)
     if request.user.needs_second_factor:
         # Coordinator and admin sessions see diners' records: they end sooner than everyone else's.
@@ -185,6 +187,9 @@ def accept_invitation(request, token: str):
         else:
             if existing is None:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                # The session now carries a coordinator's rights: a new id, as signing in would give.
+                request.session.cycle_key()
             messages.success(request, _("Welcome. Now set up two-factor sign-in to finish."))
             return redirect(
                 "coordinator:home"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.onboarding.models import IdentityCheck
 from casserole.models import Channel
+from casserole.text import TextField
 
 REASON_MAX_LENGTH = 500  # CookProfile.status_reason and IdentityCheck.reason
 
@@ -20,7 +21,7 @@ class DecideIdentityForm(forms.Form):
     APPROVE, REJECT = "approve", "reject"
 
     decision = forms.CharField(required=False, widget=forms.HiddenInput)
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Why are you not approving it?"),
         help_text=_(
             "The cook will see this. Say what is wrong and what to do next, for example "

@@ -1,9 +1,11 @@
 from django import template
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from casserole.distances import format_distance
 from casserole.phones import phone_for_display
+from casserole.text import strip_bidi_controls
 
 register = template.Library()
 
@@ -60,3 +62,19 @@ def distance(value, unit) -> str:
     if value is None or value == "":
         return ""
     return format_distance(value, unit)
+
+
+@register.filter
+def bdi(value) -> str:
+    """Text someone typed (a name), escaped and isolated in <bdi> from the words around it, so that its
+    direction cannot reorder them: `{% blocktranslate with name=diner.preferred_name|bdi %}`. Never in
+    <title> or an attribute, which cannot hold tags: use `no_bidi` there."""
+    if value is None or value == "":
+        return ""
+    return format_html("<bdi>{}</bdi>", value)
+
+
+@register.filter(is_safe=True)
+def no_bidi(value) -> str:
+    """Text someone typed without direction controls, for places that take no tags (<title>, attributes)."""
+    return strip_bidi_controls(str(value if value is not None else ""))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casserole.fields import SplitDateField
+from casserole.text import TextField
 from meals.matching.models import Match, MatchChangeRequest
 
 MESSAGE_MAX_LENGTH = 1000  # Match.message
@@ -26,7 +27,7 @@ CHANGE_REASON_MAX_LENGTH = 1000  # MatchChangeRequest.reason
 
 
 class OfferForm(forms.Form):
-    message = forms.CharField(
+    message = TextField(
         label=_("Message to the coordinator (optional)"),
         help_text=_(
             "For example, which days you could cook or anything you would like them to know. "
@@ -55,7 +56,7 @@ class ChangeRequestForm(forms.Form):
             "invalid_choice": _("Select whether to pause or end"),
         },
     )
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Tell the coordinator why"),
         help_text=_("The coordinator reads this before they decide. They may call you to talk it over."),
         max_length=CHANGE_REASON_MAX_LENGTH,
@@ -81,7 +82,7 @@ REASON_MAX_LENGTH = 500  # Match.reason
 
 
 def _reason_field(label, *, help_text="", required_message=None) -> forms.CharField:
-    return forms.CharField(
+    return TextField(
         label=label,
         help_text=help_text,
         max_length=REASON_MAX_LENGTH,

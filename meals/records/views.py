@@ -7,7 +7,9 @@ does not exist. Every write goes through meals.diners.services; its refusals com
 an error message.
 """
 
+import secrets
 from functools import partial
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404
@@ -33,18 +35,40 @@ from meals.matching.selectors import current_cooks
 from meals.records import selectors as record_selectors
 from meals.referrals.forms import SECTIONS
 
+# A name search is personal data: it is posted, kept here in the session under a random key, and the list
+# is shown at ?search=<key>, so no name reaches an access log. The last few are kept for back and forward.
+DINER_SEARCHES_SESSION_KEY = "diner_searches"
+KEPT_DINER_SEARCHES = 10
+
 
 @coordinator_required
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def diners(request):
+    if request.method == "POST":
+        query = {"status": request.POST.get("status", ""), "search": _remember_search(request, request.POST.get("q"))}
+        return redirect(f"{reverse('meals:coordinator_diners')}?{urlencode({k: v for k, v in query.items() if v})}")
+    search_key = request.GET.get("search", "")
     context = selectors.diner_list(
         request.user,
         status=request.GET.get("status") or None,
-        search=request.GET.get("q", ""),
+        search=request.session.get(DINER_SEARCHES_SESSION_KEY, {}).get(search_key, ""),
         page_number=request.GET.get("page"),
     )
+    context["search_key"] = search_key if context["search"] else ""
     return render(request, "meals/records/diners.html", context)
+
+
+def _remember_search(request, text: str | None) -> str:
+    """Keep `text` in the session and return its key ("" for an empty search, which shows everyone)."""
+    text = (text or "").strip()[:100]
+    if not text:
+        return ""
+    searches = request.session.get(DINER_SEARCHES_SESSION_KEY, {})
+    key = secrets.token_urlsafe(6)
+    searches = dict(list(searches.items())[-(KEPT_DINER_SEARCHES - 1) :]) | {key: text}
+    request.session[DINER_SEARCHES_SESSION_KEY] = searches
+    return key
 
 
 @coordinator_required

@@ -8,9 +8,9 @@ urlpatterns = [
     path("request/", views.start, name="request_start"),
     path("request/check/", views.check_answers, name="request_check"),
     path("request/not-in-area/", views.not_in_area, name="request_not_in_area"),
-    path("request/sent/<int:pk>/", views.sent, name="request_sent"),
+    path("request/sent/<id:pk>/", views.sent, name="request_sent"),
     path("request/<slug:step>/", views.step, name="request_step"),
-    path("referrals/<int:pk>/", views.referral, name="referral"),
-    path("referrals/<int:pk>/answer/", views.answer, name="referral_answer"),
+    path("referrals/<id:pk>/", views.referral, name="referral"),
+    path("referrals/<id:pk>/answer/", views.answer, name="referral_answer"),
     path("coordinator/referrals/new/", views.phone_referral, name="coordinator_phone_referral"),
 ]

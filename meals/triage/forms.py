@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from casserole.channels import ChannelForm
+from casserole.text import TextField
 from meals.diners.forms import REASON_MAX_LENGTH, ScopesForm
 from meals.diners.services import SCOPES
 
@@ -34,7 +35,7 @@ class AcceptForm(ScopesForm, ChannelForm):
 
 
 class MoreInformationForm(ChannelForm):
-    message = forms.CharField(
+    message = TextField(
         label=_("What do you need to know?"),
         help_text=_(
             "We will email this to the person who asked. They answer by changing the request and sending it again."
@@ -50,7 +51,7 @@ class MoreInformationForm(ChannelForm):
 
 
 class DeclineForm(ChannelForm):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Why are you declining this request?"),
         help_text=_("We will email this to the person who asked. Say kindly why, and where else they could get help."),
         max_length=REASON_MAX_LENGTH,

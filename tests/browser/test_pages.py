@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 
 from tests.browser.checks import audit, error_summary_problems
-from tests.browser.support import LANGS, WIDTHS, submit_form, url_path
+from tests.browser.support import LANGS, WIDTHS, last_email_to, submit_form, url_path
 from tests.factories import loaded_course
 
 ANONYMOUS, COOK, COORDINATOR = "anonymous", "cook", "coordinator"
@@ -31,13 +31,25 @@ def _invitation_path(request) -> str:
     return f"/account/invitation/{match.group(1)}/"
 
 
-def _password_reset_key_path(request) -> str:
-    """The link from a password-reset email (allauth then redirects to a key-less URL)."""
-    from allauth.account.forms import default_token_generator
-    from allauth.account.utils import user_pk_to_url_str
+def _password_reset_for_cook(request) -> str:
+    """The page that starts a password reset, once the cook persona (who will forget) exists."""
+    request.getfixturevalue("cook")
+    return "/accounts/password/reset/"
 
-    user = request.getfixturevalue("cook")
-    return f"/accounts/password/reset/key/{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}/"
+
+def _ask_for_a_reset_code(page):
+    """Steps: ask for a reset code for the cook persona, which leads to the page that takes it."""
+    mail.outbox.clear()
+    page.fill("#id_email", "cook@example.org")
+    submit_form(page, "#id_email")
+
+
+def _enter_the_reset_code(page):
+    """Steps: ask for a reset code and type it in, which leads to the new-password page."""
+    _ask_for_a_reset_code(page)
+    code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", last_email_to("cook@example.org").body, re.MULTILINE)
+    page.fill("#id_code", code.group(1))
+    submit_form(page, "#id_code")
 
 
 def _onboarding_cook(request, **profile):
@@ -121,7 +133,8 @@ class Page:
     path: str | Callable  # without the /en or /ja prefix; a callable gets the pytest request
     personas: tuple
     status: int = 200
-    action: Callable | None = None  # run after loading, e.g. submit a form with errors
+    steps: Callable | None = None  # run after loading, to reach a page only a form leads to
+    action: Callable | None = None  # run after loading (and steps), e.g. submit a form with errors
     verified: bool = True  # False: a coordinator who has signed in but not yet given a code
     lands_on: str | None = None  # the path after redirects, when it is not the path asked for
     course: bool = False  # needs the food-safety course loaded
@@ -141,13 +154,30 @@ PAGES = [
     Page("sign-up-errors", "/accounts/signup/", (ANONYMOUS,), action=_submit_bad_sign_up),
     Page("password-reset", "/accounts/password/reset/", (ANONYMOUS,)),
     Page("password-reset-errors", "/accounts/password/reset/", (ANONYMOUS,), action=_submit_empty("#id_email")),
-    Page("password-reset-done", "/accounts/password/reset/done/", (ANONYMOUS,)),
+    # The reset code is typed in, never part of a link: these pages are reached by posting the forms.
+    Page(
+        "password-reset-code",
+        _password_reset_for_cook,
+        (ANONYMOUS,),
+        steps=_ask_for_a_reset_code,
+        lands_on="/accounts/password/reset/confirm/",
+    ),
+    Page(
+        "password-reset-code-errors",
+        _password_reset_for_cook,
+        (ANONYMOUS,),
+        steps=_ask_for_a_reset_code,
+        lands_on="/accounts/password/reset/confirm/",
+        action=_submit_empty("#id_code"),
+    ),
     Page(
         "password-reset-new-password",
-        _password_reset_key_path,
+        _password_reset_for_cook,
         (ANONYMOUS,),
-        lands_on=r"/accounts/password/reset/key/[0-9a-z]+-set-password/",
+        steps=_enter_the_reset_code,
+        lands_on="/accounts/password/reset/complete/",
     ),
+    Page("password-changed", "/accounts/password/reset/done/", (ANONYMOUS,)),
     Page("verification-sent", "/accounts/confirm-email/", (ANONYMOUS,)),
     Page("invitation", _invitation_path, (ANONYMOUS,)),
     Page("invitation-invalid", "/account/invitation/no-such-token/", (ANONYMOUS,), status=410),
@@ -249,9 +279,17 @@ def _diner_page(template: str, *, decide: str = "accept", **changes) -> Callable
     return resolve
 
 
+def _search_diners(page):
+    """Steps: search the diner list by name (posted: the name never appears in the address)."""
+    page.fill("#diner-search", "Edith")
+    submit_form(page, "#diner-search")
+    assert "Edith" not in page.url and "search=" in page.url, page.url
+
+
 PAGES += [
     Page("request-start", "/request/", (ANONYMOUS, COORDINATOR)),
     Page("coordinator-diners", _diner_page("/coordinator/diners/"), (COORDINATOR,)),
+    Page("coordinator-diners-search", _diner_page("/coordinator/diners/"), (COORDINATOR,), steps=_search_diners),
     Page("coordinator-diner-edit", _diner_page("/coordinator/diners/{diner}/edit/diet/"), (COORDINATOR,)),
     Page("coordinator-diner-consent", _diner_page("/coordinator/diners/{diner}/consent/"), (COORDINATOR,)),
     Page("coordinator-diner-pause", _diner_page("/coordinator/diners/{diner}/status/pause/"), (COORDINATOR,)),
@@ -287,6 +325,8 @@ def test_page_is_accessible(request, live_server, open_page, spec, persona, lang
     response = page.goto(live_server.url + path)
 
     assert response.status == spec.status, f"GET {path} as {persona}: status {response.status}"
+    if spec.steps:
+        spec.steps(page)
     expected = re.compile(re.escape(f"/{lang}") + spec.lands_on if spec.lands_on else re.escape(path))
     assert expected.fullmatch(url_path(page)), f"GET {path} as {persona} ended on {page.url}"
     extra = []

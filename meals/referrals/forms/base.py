@@ -1,7 +1,5 @@
 """Building blocks of the request's question pages: the date and radio widgets, the section base class."""
 
-import unicodedata
-
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.people.models import Area
 from casserole.models import Channel
 from casserole.phones import normalise_phone
+from casserole.text import TextField
 
 PHONE_ERROR = _("Enter a phone number, like 020 7946 0018 or 03-1234-5678")
 # Languages are offered in their own language, so a diner can find theirs whichever page they read.
@@ -21,11 +20,6 @@ CONCERN_KEYS = (("referrer", "concerns_to_referrer"), ("emergency_contact", "con
 def default_country() -> str:
     """The country a form assumes until one is chosen: Japan on Japanese pages, else the UK."""
     return Area.Country.JP if get_language() == "ja" else Area.Country.GB
-
-
-def _text(value: str) -> str:
-    """Typed text in one canonical Unicode form (NFC keeps full-width letters and kana as typed)."""
-    return unicodedata.normalize("NFC", value or "").strip()
 
 
 def _choice_label(choices, value) -> str:
@@ -132,7 +126,7 @@ class SectionForm(forms.Form):
 
 
 def _text_field(label, *, max_length: int, required: bool = True, help_text="", messages=None, attrs=None):
-    return forms.CharField(
+    return TextField(
         label=label,
         max_length=max_length,
         required=required,
@@ -143,7 +137,7 @@ def _text_field(label, *, max_length: int, required: bool = True, help_text="", 
 
 
 def _textarea(label, *, help_text="", max_length: int = 1000, messages=None):
-    return forms.CharField(
+    return TextField(
         label=label,
         max_length=max_length,
         required=False,

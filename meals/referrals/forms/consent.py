@@ -8,9 +8,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.people.models import Area
+from casserole.email_addresses import validate_email_address
 from casserole.fields import SplitDateField, year_first
 from casserole.models import Channel
 from casserole.phones import normalise_phone
+from casserole.text import TextField
 from meals.diners.models import Diner
 from meals.referrals.forms.base import (
     CONCERN_KEYS,
@@ -18,7 +20,6 @@ from meals.referrals.forms.base import (
     YES,
     SectionForm,
     _choice_label,
-    _text,
     default_country,
 )
 
@@ -227,36 +228,33 @@ class SendRequestForm(forms.Form):
 class WaitlistForm(forms.Form):
     """Someone outside every area leaves a name and a way to reach them."""
 
-    name = forms.CharField(
+    name = TextField(
         label=_("Your name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
         error_messages={"required": _("Enter your name"), "max_length": _("Your name must be 150 characters or fewer")},
     )
+    # No max_length here: clean_contact gives an over-long email address its own message, and a phone
+    # number is stored in E.164, well within the column's 254 characters.
     contact = forms.CharField(
         label=_("Your phone number or email address"),
         help_text=_("We will use it only to tell you when a Casserole club opens near you."),
-        max_length=254,
         widget=forms.TextInput(attrs={"spellcheck": "false"}),
-        error_messages={
-            "required": _("Enter a phone number or an email address"),
-            "max_length": _("Enter a phone number, like 020 7946 0018, or an email address, like name@example.com"),
-        },
+        error_messages={"required": _("Enter a phone number or an email address")},
     )
 
     def __init__(self, *args, country: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.country = country if country in Area.Country.values else default_country()
 
-    def clean_name(self):
-        return _text(self.cleaned_data["name"])
-
     def clean_contact(self):
         value = unicodedata.normalize("NFKC", self.cleaned_data["contact"]).strip()
         if "@" in value:
             try:
-                forms.EmailField().clean(value)
-            except forms.ValidationError:
+                validate_email_address(value)
+            except forms.ValidationError as error:
+                if error.code == "max_length":
+                    raise
                 raise forms.ValidationError(_("Enter an email address like name@example.com")) from None
             return value
         phone = normalise_phone(value, country=self.country)

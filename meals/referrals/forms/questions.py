@@ -10,6 +10,7 @@ from accounts.people.models import Area
 from casserole.addresses import PostalAddressFields
 from casserole.models import Channel
 from casserole.phones import phone_for_display
+from casserole.text import TextField, clean_text
 from meals.diners.models import JP_ALLERGENS, UK_ALLERGENS, Allergen, Diner, Weekday
 from meals.referrals.forms.base import (
     LANGUAGE_CHOICES,
@@ -17,7 +18,6 @@ from meals.referrals.forms.base import (
     RadiosWithHints,
     SectionForm,
     _choice_label,
-    _text,
     _text_field,
     _textarea,
 )
@@ -83,9 +83,6 @@ class RelationshipForm(SectionForm):
     @property
     def asks_caller(self) -> bool:
         return "referrer_name" in self.fields
-
-    def clean_referrer_name(self):
-        return _text(self.cleaned_data.get("referrer_name", ""))
 
     def clean_referrer_phone(self):
         return self._clean_phone("referrer_phone")
@@ -160,7 +157,7 @@ class NameForm(SectionForm):
     title_self = _("What is your name?")
     fields_for_diner = ("full_name", "name_reading", "preferred_name", "preferred_language")
     required_keys = ("full_name", "preferred_name", "preferred_language")
-    full_name = forms.CharField(
+    full_name = TextField(
         label=_("Full name"),
         help_text=_("Write it in any language, the way they write it. For example, Edith O’Brien or 山田 花子."),
         max_length=150,
@@ -170,7 +167,7 @@ class NameForm(SectionForm):
             "max_length": _("Full name must be 150 characters or fewer"),
         },
     )
-    name_reading = forms.CharField(
+    name_reading = TextField(
         label=_("Reading of the name (optional)"),
         help_text=_("For Japanese names, in katakana. For example, ヤマダ ハナコ."),
         max_length=150,
@@ -178,7 +175,7 @@ class NameForm(SectionForm):
         widget=forms.TextInput(attrs={"spellcheck": "false"}),
         error_messages={"max_length": _("The reading must be 150 characters or fewer")},
     )
-    preferred_name = forms.CharField(
+    preferred_name = TextField(
         label=_("What do they like to be called?"),
         help_text=_("For example, Edie, Mr Patel or 花子さん. Their cook will use this name."),
         max_length=80,
@@ -215,15 +212,9 @@ class NameForm(SectionForm):
             self.fields["preferred_name"].error_messages["required"] = _("Enter what you would like to be called")
             self.fields["preferred_language"].label = _("Which language would you like us to use?")
 
-    def clean_full_name(self):
-        return _text(self.cleaned_data["full_name"])
-
     def clean_name_reading(self):
         # NFKC turns half-width katakana (ﾔﾏﾀﾞ) into the usual full-width form.
-        return unicodedata.normalize("NFKC", self.cleaned_data["name_reading"] or "").strip()
-
-    def clean_preferred_name(self):
-        return _text(self.cleaned_data["preferred_name"])
+        return clean_text(unicodedata.normalize("NFKC", self.cleaned_data["name_reading"] or ""))
 
 
 class AddressForm(SectionForm, PostalAddressFields):
@@ -243,15 +234,6 @@ class AddressForm(SectionForm, PostalAddressFields):
             self.fields["country"].error_messages["required"] = self.fields["country"].error_messages[
                 "invalid_choice"
             ] = _("Select the country you live in")
-
-    def clean_address_line1(self):
-        return _text(self.cleaned_data["address_line1"])
-
-    def clean_address_line2(self):
-        return _text(self.cleaned_data["address_line2"])
-
-    def clean_town(self):
-        return _text(self.cleaned_data["town"])
 
     def summary(self, values: dict) -> list[dict]:
         lines = [values.get(name) for name in ("address_line1", "address_line2", "town", "postcode")]
@@ -301,9 +283,6 @@ class AccessForm(SectionForm):
     )
     summary_labels = {"access_notes": _("How to get in")}
 
-    def clean_access_notes(self):
-        return _text(self.cleaned_data["access_notes"])
-
 
 class AllergenCheckboxes(forms.CheckboxSelectMultiple):
     """The allergens, the diner's country's list first (meals/referrals/request/_allergens.html puts the
@@ -346,12 +325,6 @@ class DietForm(SectionForm):
         field = self.fields["allergens"]
         field.choices = [(allergen.value, allergen.label) for allergen in (*first, *others)]
         field.widget.first_group = len(first)
-
-    def clean_dietary_needs(self):
-        return _text(self.cleaned_data["dietary_needs"])
-
-    def clean_allergy_notes(self):
-        return _text(self.cleaned_data["allergy_notes"])
 
 
 TEXTURE_HINTS = {
@@ -396,12 +369,6 @@ class LikesForm(SectionForm):
     )
     summary_labels = {"likes": _("Likes"), "dislikes": _("Dislikes")}
 
-    def clean_likes(self):
-        return _text(self.cleaned_data["likes"])
-
-    def clean_dislikes(self):
-        return _text(self.cleaned_data["dislikes"])
-
 
 class DaysForm(SectionForm):
     title = _("How often, and on which days, would meals help?")
@@ -438,7 +405,7 @@ class EmergencyForm(SectionForm):
     intro = _("Someone we can call if we are worried about the diner, for example if they do not answer the door.")
     fields_for_diner = ("emergency_name", "emergency_phone", "emergency_relationship")
     required_keys = ("emergency_name", "emergency_phone")
-    emergency_name = forms.CharField(
+    emergency_name = TextField(
         label=_("Their full name"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
@@ -453,7 +420,7 @@ class EmergencyForm(SectionForm):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "class": "govuk-input--width-20"}),
         error_messages={"required": _("Enter the emergency contact’s phone number"), "max_length": PHONE_ERROR},
     )
-    emergency_relationship = forms.CharField(
+    emergency_relationship = TextField(
         label=_("Their relationship to the diner (optional)"),
         help_text=_("For example: daughter, neighbour, care manager."),
         max_length=80,
@@ -482,14 +449,8 @@ class EmergencyForm(SectionForm):
             initial["emergency_phone"] = phone_for_display(values["emergency_phone"])
         return initial
 
-    def clean_emergency_name(self):
-        return _text(self.cleaned_data["emergency_name"])
-
     def clean_emergency_phone(self):
         return self._clean_phone("emergency_phone")
-
-    def clean_emergency_relationship(self):
-        return _text(self.cleaned_data["emergency_relationship"])
 
     def _display(self, name, field, values):
         if name == "emergency_phone" and values.get(name):

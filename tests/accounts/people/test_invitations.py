@@ -11,7 +11,7 @@ from accounts.people import services
 from accounts.people.models import CoordinatorMembership, Invitation, User
 from casserole.models import AuditEntry
 from tests.conftest import is_signed_in, page_body, sign_in
-from tests.factories import PASSWORD, CoordinatorFactory, add_totp
+from tests.factories import PASSWORD, CoordinatorFactory, UserFactory, add_totp, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +124,27 @@ def test_accepting_an_invitation_makes_a_verified_coordinator_and_sends_them_to_
     assert role.area == area_a
     # The next page is the authenticator set-up, not the coordinator pages.
     assert client.get("/en/coordinator/")["Location"].startswith("/en/account/two-factor/set-up/")
+
+
+def test_accepting_with_an_existing_verified_account_gives_the_session_a_new_id(invitation_link, settings):
+    cook = UserFactory(email="ian@example.org", is_cook=True)
+    device = add_totp(cook)
+    client = Client()
+    sign_in(client, cook.email, PASSWORD)
+    client.post("/en/account/two-factor/", {"code": totp_code(device)})
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    # The form has no fields: a browser's post carries only the CSRF token (unchecked by the test client).
+    response = client.post(invitation_link, {"csrfmiddlewaretoken": "token"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/coordinator/"
+    # The session now carries a coordinator's rights: an id known before must not carry them.
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != before
+    thief = Client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert not is_signed_in(thief)
+    assert client.get("/en/coordinator/").status_code == 200
 
 
 def test_an_invitation_link_works_only_once(invitation_link):

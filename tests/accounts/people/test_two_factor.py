@@ -1,6 +1,8 @@
 import re
+from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django_otp.plugins.otp_static.models import StaticToken
@@ -253,10 +255,10 @@ def test_password_reset_does_not_skip_the_second_factor(coordinator_a, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/en/accounts/password/reset/", {"email": coordinator_a.email})
     assert response.status_code == 302
-    link = re.search(r"https?://testserver(/\S*/accounts/password/reset/key/\S+/)", mail.outbox[-1].body).group(1)
+    code = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", mail.outbox[-1].body, re.MULTILINE).group(1)
 
-    response = client.get(link)
-    assert response.status_code == 302  # allauth moves the key into the session
+    response = client.post(response["Location"], {"code": code})
+    assert response.status_code == 302
     new_password = "a fresh password for the reset test"
     response = client.post(response["Location"], {"password1": new_password, "password2": new_password})
     assert response.status_code == 302
@@ -356,3 +358,66 @@ def test_a_coordinator_session_is_shorter_than_a_cooks(client, settings):
     client.force_login(coordinator)
     client.post("/en/account/two-factor/", {"code": totp_code(device)})
     assert client.session.get_expiry_age() == settings.STAFF_SESSION_AGE
+
+
+# A new session id once the second factor is passed -----------------------------------------------
+
+
+def _session_id(client: Client) -> str:
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _client_with_session_id(session_id: str) -> Client:
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_id
+    return client
+
+
+def _assert_captured_id_is_worthless(captured: str, client: Client) -> None:
+    """The id seen between password and code must not become (or stay) a signed-in session."""
+    assert _session_id(client) != captured
+    assert not import_module(settings.SESSION_ENGINE).SessionStore().exists(captured)
+    thief = _client_with_session_id(captured)
+    assert not is_signed_in(thief)
+    response = thief.get("/en/coordinator/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/accounts/login/")
+
+
+@pytest.mark.parametrize("kind", ["authenticator", "backup code"])
+def test_passing_the_second_factor_gives_the_session_a_new_id(coordinator_a, kind):
+    add_backup_codes(coordinator_a, codes=("abcd2345",))
+    client = password_only_client(coordinator_a)
+    captured = _session_id(client)
+    code = totp_code(coordinator_a.totpdevice_set.get()) if kind == "authenticator" else "abcd2345"
+
+    response = client.post(VERIFY, {"code": code, "next": "/en/coordinator/"})
+
+    assert response.status_code == 302
+    assert is_verified(client)
+    assert client.get("/en/coordinator/").status_code == 200
+    _assert_captured_id_is_worthless(captured, client)
+
+
+def test_turning_two_factor_on_gives_the_session_a_new_id(unverified_coordinator):
+    client = password_only_client(unverified_coordinator)
+    client.get(SETUP)
+    captured = _session_id(client)
+
+    response = client.post(SETUP, {"code": totp_code(pending_device(unverified_coordinator))})
+
+    assert response.status_code == 302
+    assert is_verified(client)
+    assert client.get("/en/coordinator/").status_code == 200
+    _assert_captured_id_is_worthless(captured, client)
+
+
+def test_a_wrong_code_keeps_the_session_id(coordinator_a):
+    client = password_only_client(coordinator_a)
+    captured = _session_id(client)
+    device = coordinator_a.totpdevice_set.get()
+    wrong = f"{(int(totp_code(device)) + 1) % 1_000_000:06d}"
+
+    client.post(VERIFY, {"code": wrong})
+
+    assert _session_id(client) == captured

@@ -91,7 +91,7 @@ def test_an_active_cook_sees_nearby_diners_nearest_first_in_the_areas_unit(
     assert "People within 1.5 miles of your home" in html
     for diner in (near, middle, far):
         assert f'href="/en/cook/diners/{diner.pk}/offer/"' in html
-    assert f"Offer to cook for {near.preferred_name}" in html
+    assert f"Offer to cook for <bdi>{near.preferred_name}</bdi>" in html
 
 
 def test_distances_are_in_kilometres_where_the_area_uses_them(login_as, active_cook, diner, area_a):
@@ -527,7 +527,7 @@ def test_a_referrer_asks_to_end_for_the_diner(login_as, active_cook, diner, coor
     page = client.get(f"/en/diners/{diner.pk}/matches/{match.pk}/change/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "You are acting for Edie" in html and "Cathy" in html  # the cook's first name only
+    assert "You are acting for <bdi>Edie</bdi>" in html and "Cathy" in html  # the cook's first name only
     assert "Cook</" not in html  # never the cook's family name
 
     response = client.post(
@@ -539,7 +539,7 @@ def test_a_referrer_asks_to_end_for_the_diner(login_as, active_cook, diner, coor
     assert (change.kind, change.requested_by) == ("end", referrer)
     # The cook sees that someone acting for Edie asked.
     cook_html = login_as(active_cook).get(f"/en/cook/matches/{match.pk}/").content.decode()
-    assert "Someone acting for Edie asked the coordinator" in cook_html
+    assert "Someone acting for <bdi>Edie</bdi> asked the coordinator" in cook_html
 
 
 def test_only_a_referrer_acting_for_the_diner_may_ask(login_as, active_cook, diner, coordinator_a, referrer):

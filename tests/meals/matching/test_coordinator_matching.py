@@ -91,7 +91,7 @@ def test_queue_lists_change_requests_and_introductions_to_arrange_with_counts(
     html = coordinator.get("/en/coordinator/offers/").content.decode()
 
     changes = html[html.index('id="changes"') : html.index("</table>", html.index('id="changes"'))]
-    assert "Edie" in changes and "Pause" in changes and "Rita Referrer, for the diner" in changes
+    assert "Edie" in changes and "Pause" in changes and "<bdi>Rita Referrer</bdi>, for the diner" in changes
     to_introduce = html[html.index('id="to-introduce"') : html.index("</table>", html.index('id="to-introduce"'))]
     assert f'href="/en/coordinator/matches/{approved.pk}/"' in to_introduce
     assert 'id="offers-count">0<' in html and 'id="changes-count">1<' in html
@@ -201,7 +201,7 @@ def test_match_page_shows_an_open_change_request_with_who_asked_and_why(coordina
     matching.request_change(by=active_cook, match=live, kind="end", reason="I am moving to Leeds")
     html = coordinator.get(f"/en/coordinator/matches/{live.pk}/").content.decode()
     request = html[html.index('id="change-request"') : html.index("</div>", html.index('id="change-request"'))]
-    assert "Asked to end this match" in request and "Cathy Cook (the cook) asked" in request
+    assert "Asked to end this match" in request and "<bdi>Cathy Cook</bdi> (the cook) asked" in request
     assert "I am moving to Leeds" in request
     for action in ("pause", "end"):
         assert f'href="/en/coordinator/matches/{live.pk}/status/{action}/"' in html
@@ -413,7 +413,7 @@ def test_pause_resume_and_end_each_need_a_reason(coordinator, live, active_cook,
     base = f"/en/coordinator/matches/{live.pk}/status"
     matching.request_change(by=referrer, match=live, kind="pause", reason="Mum is in hospital")
     page = coordinator.get(f"{base}/pause/").content.decode()
-    assert "Rita Referrer, who acts for the diner, asked to pause this match." in page
+    assert "<bdi>Rita Referrer</bdi>, who acts for the diner, asked to pause this match." in page
 
     html = coordinator.post(f"{base}/pause/", {"reason": "", "channel": "web"}).content.decode()
     assert "<title>Error:" in html and "Enter the reason" in html
@@ -429,7 +429,7 @@ def test_pause_resume_and_end_each_need_a_reason(coordinator, live, active_cook,
     assert live.status == "active"
 
     page = coordinator.get(f"{base}/end/").content.decode()
-    assert "will no longer see Edie’s address" in page and "govuk-button--warning" in page
+    assert "will no longer see <bdi>Edie</bdi>’s address" in page and "govuk-button--warning" in page
     assert coordinator.post(f"{base}/end/", {"reason": "Moving away", "channel": "web"}).status_code == 302
     live.refresh_from_db()
     assert live.status == "ended" and not live.shares_details and live.ended_at is not None
@@ -535,7 +535,7 @@ def test_a_cook_who_is_not_active_cannot_be_added(coordinator, live, diner, seco
 
 def test_second_cook_page_for_a_diner_without_a_cook_explains_and_adds_the_first(coordinator, diner, active_cook):
     url = f"/en/coordinator/diners/{diner.pk}/second-cook/"
-    assert "Edie has no cook yet." in coordinator.get(url).content.decode()
+    assert "<bdi>Edie</bdi> has no cook yet." in coordinator.get(url).content.decode()
     assert coordinator.post(url, {"cook": str(active_cook.pk)}).status_code == 302
     assert Match.objects.get(diner=diner).additional is False
 

@@ -286,7 +286,7 @@ def test_every_acting_page_shows_who_you_are_acting_for(login_as, referrer, acce
     banner = html.split('aria-labelledby="acting-for-title"', 1)[1].split("</div>\n</div>", 1)[0]
     assert "Edie" in banner
     if language == "en":
-        assert "You are acting for Edie" in banner
+        assert "You are acting for <bdi>Edie</bdi>" in banner
     # The banner comes first in <main>, before the page's own heading.
     assert html.index('id="main-content"') < html.index("acting-for-title") < html.index("<h1")
 

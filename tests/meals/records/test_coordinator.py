@@ -4,6 +4,7 @@ area B (Japan) and must never learn that area A's diners exist."""
 
 import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.http import Http404
@@ -290,8 +291,75 @@ def test_diner_list_shows_own_areas_with_status_filter_and_search(
     html = client.get("/en/coordinator/diners/?status=active").content.decode()
     assert "Arthur Active" in html and "Edith" not in html
 
-    html = client.get("/en/coordinator/diners/?q=brien").content.decode()
+    html = client.get(search_diners(client, "brien")).content.decode()
     assert "Edith O&#x27;Brien" in html and "Arthur" not in html
+    assert 'value="brien"' in html  # the search box still shows what was typed
+
+
+def search_diners(client, text: str, **fields) -> str:
+    """Search by name as the form does (POST); returns the address the list is shown at."""
+    response = client.post("/en/coordinator/diners/", {"q": text, **fields})
+    assert response.status_code == 302
+    location = response["Location"]
+    assert location.startswith("/en/coordinator/diners/")
+    return location
+
+
+def links_and_forms(html: str) -> list[str]:
+    return [unescape(url) for url in re.findall(r'(?:href|action)="([^"]*)"', html)]
+
+
+def test_a_name_search_never_puts_the_name_in_an_address(login_as, coordinator_a, referrer, covered_area_a):
+    submit(by=referrer, full_name="Edith O'Brien")
+    client = login_as(coordinator_a)
+
+    location = search_diners(client, "O'Brien", status="referred")
+    html = client.get(location).content.decode()
+
+    assert "brien" not in location.lower() and "status=referred" in location
+    assert "Edith O&#x27;Brien" in html
+    assert [url for url in links_and_forms(html) if "brien" in url.lower()] == []
+    # The search box posts; a name in the query string is not searched for.
+    assert re.search(r'<form method="post" action="/en/coordinator/diners/"', html)
+    assert "Edith" in client.get("/en/coordinator/diners/?q=nobody-by-this-name").content.decode()
+
+
+def test_a_search_is_kept_across_status_filters_and_pages_and_can_be_cleared(
+    login_as, coordinator_a, referrer, covered_area_a
+):
+    for n in range(51):
+        submit(by=referrer, full_name=f"Diner {n:02d}")
+    submit(by=referrer, full_name="Anne Other")
+    client = login_as(coordinator_a)
+
+    first = client.get(search_diners(client, "diner")).content.decode()
+    assert "Diner 00" in first and "Anne Other" not in first and "Page 1 of 2" in first
+    next_page = re.search(r'href="([^"]+)" rel="next"', first).group(1)
+    assert next_page.startswith("?")  # the same page, other parameters kept
+    second = client.get("/en/coordinator/diners/" + unescape(next_page)).content.decode()
+    assert "Diner 50" in second and "Anne Other" not in second
+
+    referred = re.search(r'href="([^"]*status=referred[^"]*)"', first).group(1)
+    filtered = client.get(unescape(referred)).content.decode()
+    assert "Diner 00" in filtered and "Anne Other" not in filtered
+
+    cleared = re.search(r'href="([^"]*)">Clear search<', filtered).group(1)
+    html = client.get(unescape(cleared)).content.decode()
+    assert "Anne Other" in html and 'value="diner"' not in html
+
+    # An empty search shows everyone again.
+    html = client.get(search_diners(client, "   ")).content.decode()
+    assert "Anne Other" in html
+
+
+def test_a_search_belongs_to_the_session_that_made_it(login_as, coordinator_a, referrer, covered_area_a):
+    submit(by=referrer, full_name="Edith O'Brien")
+    submit(by=referrer, full_name="Somebody Else")
+    location = search_diners(login_as(coordinator_a), "brien")
+
+    html = login_as(coordinator_a).get(location).content.decode()
+
+    assert "Somebody Else" in html and "Edith" in html
 
 
 @pytest.mark.parametrize("count", [1, 20])

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from meals.diners.models import JP_ALLERGENS, UK_ALLERGENS, Diner
 from meals.diners.services import DINER_FIELDS
 from meals.referrals.forms import SECTIONS, ConsentForm, DietForm, RelationshipForm, SectionForm, WaitlistForm
+from tests.factories import long_email
 from tests.meals.conftest import ANSWERS
 
 DINER_SECTIONS = ("name", "address", "phone", "access", "diet", "texture", "likes", "days", "emergency")
@@ -356,6 +357,21 @@ def test_the_waitlist_takes_a_phone_number_or_an_email_address():
     assert WaitlistForm({"name": "Pat", "contact": "tomorrow"}).errors["contact"] == [
         "Enter a phone number, like 020 7946 0018, or an email address, like name@example.com"
     ]
+
+
+@pytest.mark.parametrize("length", [255, 320, 400])
+def test_the_waitlist_refuses_an_email_address_longer_than_254_characters_and_keeps_it(length):
+    address = long_email(length)
+    form = WaitlistForm({"name": "Pat", "contact": address})
+    assert form.errors["contact"] == ["Email address must be 254 characters or fewer"]
+    assert form["contact"].value() == address
+
+
+def test_the_waitlist_keeps_a_254_character_email_address_whole():
+    address = long_email(254)
+    form = WaitlistForm({"name": "Pat", "contact": address})
+    assert form.is_valid()
+    assert form.cleaned_data["contact"] == address
 
 
 def test_the_pages_say_you_only_to_a_diner_typing_for_themselves():
