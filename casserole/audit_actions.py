@@ -36,6 +36,7 @@ class Action(models.TextChoices):
     COOK_PROFILE_CREATED = "cook_profile_created", _("Profile completed")
     COOK_PROFILE_UPDATED = "cook_profile_updated", _("Profile changed")
     COOK_PLACED_BY_HAND = "cook_placed_by_hand", _("Placed on the map by a coordinator")
+    COOK_MOVED_AREA = "cook_moved_area", _("Moved to another area: back to waiting for approval")
     IDENTITY_PHOTO_SUBMITTED = "identity_photo_submitted", _("Identity photo sent")
     IDENTITY_CHECK_VIEWED = "identity_check_viewed", _("Identity check looked at")
     IDENTITY_PHOTO_VIEWED = "identity_photo_viewed", _("Identity photo looked at")

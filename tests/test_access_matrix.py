@@ -41,7 +41,7 @@ from tests.conftest import (
     page_body,
     verified_client,
 )
-from tests.factories import CoordinatorFactory, MatchFactory, UserFactory
+from tests.factories import CookProfileFactory, CoordinatorFactory, MatchFactory, UserFactory
 from tests.meals.conftest import make_active_cook, submit
 from tests.onboarding import cover_e8, make_profile, photo_check
 from training.models import Attempt
@@ -75,6 +75,8 @@ COOK_REDIRECT = expect(FORBIDDEN, anonymous=FOUND, cook=FOUND)
 COOK_NOT_FOUND = expect(FORBIDDEN, anonymous=FOUND, cook=NOT_FOUND)
 # A coordinator page about one of area A's objects: coordinator B cannot know it exists.
 AREA_A_PAGE = expect(OK, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_b=NOT_FOUND)
+# The same page about one of area B's objects: coordinator B acts on their own area's, A cannot know it.
+AREA_B_PAGE = expect(OK, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_a=NOT_FOUND)
 AREA_A_NOT_FOUND = expect(NOT_FOUND, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN)
 # The method is checked before anything else on coordinator pages that only show.
 COORDINATOR_NOT_ALLOWED = expect(NOT_ALLOWED, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN)
@@ -211,6 +213,23 @@ ROWS = [
     Row("/en/account/cook/", "POST", expect(FORBIDDEN, anonymous=FOUND, cook=NOT_ALLOWED)),
     Row("/en/account/cook/profile/", "GET", COOK_PAGE),
     Row("/en/account/cook/profile/", "POST", COOK_PAGE, {"full_name": ""}),  # the form with errors
+    # A cook with a live match who moves to another area gets the form back with the refusal.
+    Row(
+        "/en/account/cook/profile/",
+        "POST",
+        COOK_PAGE,
+        {
+            "full_name": "Cathy Cook",
+            "phone": "+442079460018",
+            "country": "GB",
+            "address_line1": "3 Church Street",
+            "town": "London",
+            "postcode": "N16 0AA",
+            "travel_distance": "1.5",
+            "frequency": "weekly",
+            "cooking_likes": "Stews",
+        },
+    ),
     Row("/en/account/cook/identity/", "GET", COOK_PAGE),
     Row("/en/account/cook/identity/", "POST", expect(FORBIDDEN, anonymous=FOUND, cook=NOT_ALLOWED)),
     Row("/en/account/cook/identity/photo/", "GET", COOK_REDIRECT),  # a check is waiting: back to the identity page
@@ -228,6 +247,7 @@ ROWS = [
     Row("/en/coordinator/cooks/", "GET", COORDINATOR_PAGE),
     Row("/en/coordinator/cooks/987654/", "GET", AREA_A_NOT_FOUND),
     Row("/en/coordinator/cooks/{cook_pk}/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/cooks/{cook_b}/", "GET", AREA_B_PAGE),
     Row("/en/coordinator/cooks/{cook_pk}/identity/{identity_check}/", "GET", AREA_A_PAGE),
     Row("/en/coordinator/cooks/{cook_pk}/identity/987654/", "GET", AREA_A_NOT_FOUND),
     # Rejecting without a reason: the form with its error.
@@ -462,7 +482,7 @@ def world(django_db_setup, django_db_blocker, module_private_dir):
         yield World(
             clients={name: client_for(user) for name, user in users.items()},
             users=users,
-            objects=_objects_in_area_a(area_a, users),
+            objects={**_objects_in_area_a(area_a, users), **_objects_in_area_b(area_b)},
         )
         transaction.set_rollback(True)
 
@@ -534,6 +554,12 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
         "certificate": str(passed_attempt.certificate.pk),
         "certificate_code": passed_attempt.certificate.code,
     }
+
+
+def _objects_in_area_b(area_b) -> dict[str, str]:
+    """A cook of area B waiting for approval: coordinator B's to look after."""
+    profile = CookProfileFactory(user__email="cook-b@example.org", user__home_area=area_b)
+    return {"cook_b": str(profile.user_id)}
 
 
 def client_for(user, **options) -> Client:

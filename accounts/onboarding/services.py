@@ -10,6 +10,7 @@ it names anything, and nothing else sets a cook's status to active.
 
 import logging
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -34,6 +35,19 @@ logger = logging.getLogger(__name__)
 
 class OnboardingError(DomainError):
     """Refused while a cook signs up, or while a coordinator reviews them."""
+
+
+# What may hold a cook to their area: each check takes the cook and returns why they may not move to
+# another area, or None. Accounts may not import meals, so meals registers its own (a live match) when
+# the app loads (meals.apps).
+_area_move_checks: list[Callable[[User], str | None]] = []
+
+
+def hold_cooks_to_their_area(check: Callable[[User], str | None]) -> None:
+    """Register `check(cook)`, asked by `save_cook_profile` before it moves a cook to another area:
+    a message refuses the move (the profile form shows it and keeps what was typed), None allows it."""
+    if check not in _area_move_checks:
+        _area_move_checks.append(check)
 
 
 def default_distance_unit(country: str) -> str:
@@ -62,7 +76,11 @@ def save_cook_profile(
     """Create or update a cook's profile. The postcode decides the area (and so which coordinators
     look after them and whether distances are in km or miles); the geocoder places them, and when it
     cannot the profile still saves and the cook "needs placing" until a coordinator sets a pin.
-    `postcode` and `phone` arrive in canonical form (the form normalised them)."""
+    `postcode` and `phone` arrive in canonical form (the form normalised them).
+
+    A cook belongs to the area whose coordinators approved them. A move to another area is refused
+    while anything registered with `hold_cooks_to_their_area` objects (a live match); otherwise an
+    active cook goes back to waiting for approval, and the coordinators of both areas are told."""
     if not cook.is_cook:
         raise OnboardingError(_("Only cooks have a cook profile."))
     existing = CookProfile.objects.filter(user=cook).first()
@@ -94,6 +112,18 @@ def save_cook_profile(
     with transaction.atomic():
         profile = CookProfile.objects.select_for_update().filter(user=cook).first() or CookProfile(user=cook)
         created = profile.pk is None
+        old_area_id = cook.home_area_id
+        moves_area = not created and old_area_id != (area.pk if area is not None else None)
+        if moves_area:
+            for check in _area_move_checks:
+                refusal = check(cook)
+                if refusal:
+                    raise OnboardingError(refusal)
+        # The new area's coordinators never checked this cook: they approve them again.
+        sent_back = moves_area and profile.status == CookProfile.Status.ACTIVE
+        if sent_back:
+            profile.status, profile.status_reason = CookProfile.Status.PENDING, ""
+            profile.status_changed_at, profile.status_changed_by = timezone.now(), cook
         profile.country, profile.postcode = country, postcode
         profile.address_line1, profile.address_line2, profile.town = address_line1, address_line2, town
         profile.travel_distance, profile.travel_unit = travel_distance, unit
@@ -119,7 +149,46 @@ def save_cook_profile(
             # Never the address or coordinates: only whether the cook could be placed.
             detail={"placed": not profile.needs_placing, "source": profile.location_source},
         )
+        if sent_back:
+            audit.record(
+                action=audit.Action.COOK_MOVED_AREA,
+                actor=cook,
+                obj=profile,
+                area=area,
+                request=request,
+                detail={"from_area": old_area_id, "to_area": area.pk if area is not None else None},
+            )
+            _tell_coordinators_the_cook_moved(cook, old_area_id=old_area_id, new_area=area)
     return profile
+
+
+def _tell_coordinators_the_cook_moved(cook: User, *, old_area_id: int | None, new_area: Area | None) -> None:
+    """The new area's coordinators have a cook to approve; the old area's lose sight of one they approved
+    (their link is to their cook list: the cook's page is no longer theirs)."""
+    old_area = Area.objects.filter(pk=old_area_id).first()
+
+    def context(kind: str):
+        return lambda coordinator: {
+            "kind": kind,
+            "cook_name": cook.full_name,
+            "old_area_name": old_area.display_name(coordinator.preferred_language) if old_area else "",
+            "new_area_name": new_area.display_name(coordinator.preferred_language) if new_area else "",
+        }
+
+    if new_area is not None:
+        notify_coordinators(
+            area_ids=[new_area.pk],
+            template="accounts/onboarding/email/cook_moved",
+            url_name="coordinator:cook_detail",
+            url_kwargs={"pk": cook.pk},
+            context=context("arrived"),
+        )
+    notify_coordinators(
+        area_ids=[old_area_id],
+        template="accounts/onboarding/email/cook_moved",
+        url_name="coordinator:cooks",
+        context=context("left"),
+    )
 
 
 def open_identity_check(cook: User) -> IdentityCheck | None:

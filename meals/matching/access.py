@@ -41,11 +41,11 @@ def get_match_for_proxy(user, diner_pk: int, pk: int):
 
 
 def get_diner_for_offer(profile: CookProfile, pk: int) -> Diner:
-    """An accepted diner within the cook's travel distance, matched or not (the offer service says
+    """An accepted diner of the cook's own area within their travel distance, matched or not (the offer service says
     "another cook has just offered" to a cook who lost the race), or 404. Only the fields the offer
     needs are loaded."""
     diner = (
-        Diner.objects.filter(pk=pk, status=Diner.Status.ACTIVE)
+        Diner.objects.filter(pk=pk, status=Diner.Status.ACTIVE, area_id=profile.user.home_area_id)
         .only("pk", "area", "status", "preferred_name", "latitude", "longitude")
         .first()
     )

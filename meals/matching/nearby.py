@@ -80,10 +80,13 @@ def unmatched(queryset):
 def nearby_diners(
     profile: CookProfile, *, unit: str | None = None, limit: int = NEARBY_LIMIT, only_pk: int | None = None
 ) -> list[NearbyDiner]:
-    """Accepted, unmatched diners within the cook's travel distance, nearest first, in one query.
+    """Accepted, unmatched diners of the cook's own area (`profile.user.home_area`: the area whose
+    coordinators approved them) within their travel distance, nearest first, in one query. A diner
+    across an area boundary belongs to the other area's coordinators and cooks.
     `unit` is the cook's area's ("km" or "mi"); the rounding follows it. `only_pk` asks about one
     diner by the same rules (the offer page: a diner past the first `limit` is still in reach)."""
-    if profile.needs_placing:
+    area_id = profile.user.home_area_id
+    if profile.needs_placing or area_id is None:
         return []
     unit = unit or Area.DistanceUnit.KM
     radius = profile.travel_km
@@ -95,6 +98,7 @@ def nearby_diners(
         unmatched(
             Diner.objects.filter(
                 status=Diner.Status.ACTIVE,
+                area_id=area_id,
                 latitude__gte=south,
                 latitude__lte=north,
                 longitude__gte=west,

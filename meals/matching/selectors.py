@@ -208,8 +208,9 @@ def current_cooks(diner: Diner) -> list[Match]:
 
 
 def profile_for_matching(cook: User) -> CookProfile:
-    """The profile of a cook who has passed the activation gate (which guarantees there is one)."""
-    return CookProfile.objects.get(user=cook)
+    """The profile of a cook who has passed the activation gate (which guarantees there is one), with
+    the cook (their area bounds the search) in the same query."""
+    return CookProfile.objects.select_related("user").get(user=cook)
 
 
 def live_match_with(cook: User, diner_pk: int) -> Match | None:

@@ -9,8 +9,8 @@ told "another cook has just offered", never shown a server error.
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.onboarding.eligibility import is_active_cook
 from accounts.onboarding.models import CookProfile
@@ -52,13 +52,15 @@ def taken(diner: Diner) -> AlreadyTaken:
 
 
 def offer_to_cook(*, cook: User, diner: Diner, message: str = "", request=None) -> Match:
-    """An active cook offers to cook for an accepted, unmatched diner within their travel distance.
-    A double click returns the first offer."""
+    """An active cook offers to cook for an accepted, unmatched diner of their own area (the one whose
+    coordinators approved them) within their travel distance. A double click returns the first offer."""
     if not is_active_cook(cook):
         raise MatchError(_("Only active cooks can offer to cook. Your checklist shows what is still to do."))
-    profile = CookProfile.objects.get(user=cook)
     try:
         with transaction.atomic():
+            # The cook's area as stored now, not as the request's user saw it. Locking the profile
+            # first serialises this offer with a move to another area (save_cook_profile locks it too).
+            profile = CookProfile.objects.select_for_update(of=("self",)).select_related("user").get(user=cook)
             # The row lock serialises offers for one diner; the constraint backs it up.
             diner = Diner.objects.select_for_update().get(pk=diner.pk)
             live = Match.objects.filter(diner=diner, status__in=Match.LIVE_STATUSES, additional=False).first()
@@ -69,6 +71,11 @@ def offer_to_cook(*, cook: User, diner: Diner, message: str = "", request=None) 
             if diner.status != Diner.Status.ACTIVE:
                 raise MatchError(
                     _("%(name)s is not looking for a cook at the moment.") % {"name": diner.preferred_name}
+                )
+            if diner.area_id is None or diner.area_id != profile.user.home_area_id:
+                raise MatchError(
+                    _("%(name)s lives outside your area: their own coordinators look for a cook.")
+                    % {"name": diner.preferred_name}
                 )
             km = distance_to(profile, diner)
             if km is None or km > profile.travel_km:
@@ -152,8 +159,20 @@ def approve_match(*, by: User, match: Match, channel: str = Channel.WEB, request
     match = _lock(match, by, statuses=(Match.Status.PROPOSED,))
     if match.cook_id == by.pk:
         raise MatchError(_("Another coordinator must decide your own offer."))
+    # The offer may be days old: the cook may have moved, been suspended or let their certificate lapse.
     if not is_active_cook(match.cook):
         raise MatchError(_("This cook is not active any more (their certificate may have run out)."))
+    if match.cook.home_area_id != match.diner.area_id:
+        raise MatchError(
+            _("This cook now lives outside %(name)s’s area: they cannot be matched.")
+            % {"name": match.diner.preferred_name}
+        )
+    profile = CookProfile.objects.get(user=match.cook)
+    km = distance_to(profile, match.diner)
+    if km is None or km > profile.travel_km:
+        raise MatchError(
+            _("%(name)s lives further away than this cook travels now.") % {"name": match.diner.preferred_name}
+        )
     match.status, match.decided_by, match.decided_at, match.reason = Match.Status.APPROVED, by, timezone.now(), ""
     match.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
     audit.record(
@@ -288,6 +307,24 @@ def add_second_cook(*, by: User, diner: Diner, cook: User, request=None) -> Matc
     _tell_cook(match, "approved")
     _tell_referrers(match, "approved")
     return match
+
+
+def live_match_holding(cook: User) -> str | None:
+    """Why a cook may not move to another area, or None: a live match (an offer waiting for a
+    coordinator, or one sharing the diner's details) belongs to the diner's area, and its coordinators
+    end it first. accounts.onboarding asks this (registered in meals.apps) before a move."""
+    match = (
+        Match.objects.filter(cook=cook, status__in=Match.LIVE_STATUSES)
+        .select_related("diner__area")
+        .order_by("pk")
+        .first()
+    )
+    if match is None:
+        return None
+    area = match.diner.area
+    return _("You have a match in %(area)s. Ask your coordinator to end it before you move to another area.") % {
+        "area": area.display_name(get_language()) if area is not None else ""
+    }
 
 
 def unmatched_diner(diner: Diner) -> bool:

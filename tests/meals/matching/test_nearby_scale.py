@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.people.models import Area
 from casserole.geocoding import EARTH_RADIUS_KM, distance_km
 from meals.diners.models import Diner
 from meals.matching.models import Match
@@ -20,12 +21,15 @@ pytestmark = pytest.mark.django_db
 
 def scatter(*, around, radius_km, count, seed=6, **fields) -> list[Diner]:
     """`count` diners spread evenly over the bounding box of a circle (so some fall outside it),
-    bulk-created: no services, no geocoding, no emails."""
+    bulk-created: no services, no geocoding, no emails. They live in area A, the active cook's (the
+    search keeps to the cook's area)."""
     rng = random.Random(seed)
+    area = Area.objects.get(slug="area-a")
     south, north, west, east = bounding_box(*around, radius_km)
     diners = [
         Diner(
             status=fields.get("status", Diner.Status.ACTIVE),
+            area=area,
             full_name=f"Diner {n} Private-Surname",
             preferred_name=f"Diner {n}",
             country="GB",
