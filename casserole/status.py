@@ -161,7 +161,7 @@ def status_change_page(
     transition: Transition,
     change: Callable[..., object],
     template: str,
-    context: dict[str, Any],
+    context: dict[str, Any] | Callable[[], dict[str, Any]],
     label: str | Promise,
     help_text: str | Promise = "",
     ask_channel: bool = False,
@@ -171,7 +171,7 @@ def status_change_page(
     """The confirm page of a status change. A valid POST calls `change` with the form's answers as
     keywords (`reason`, and `channel` when asked): the capability's service with everything else bound.
     Its refusal (a DomainError) comes back as a form error on the same page; success says `done` and
-    redirects."""
+    redirects. `context` may be a function, so reads only the page needs are not made on success."""
     data = request.POST if request.method == "POST" else None
     form = StatusReasonForm(data, transition=transition, label=label, help_text=help_text, ask_channel=ask_channel)
     if data is not None and form.is_valid():
@@ -182,4 +182,5 @@ def status_change_page(
         else:
             messages.success(request, done)
             return redirect(success_url)
-    return render(request, template, {**context, "form": form})
+    page = context() if callable(context) else context
+    return render(request, template, {**page, "form": form})

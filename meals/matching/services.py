@@ -51,6 +51,18 @@ def taken(diner: Diner) -> AlreadyTaken:
 # The cook's side -----------------------------------------------------------------------------------
 
 
+def _out_of_reach(profile: CookProfile, diner: Diner) -> tuple[str | None, float | None]:
+    """Whether a cook may cook for this diner, by place: ("area", None) when the diner lives outside
+    the cook's area, ("distance", km) beyond the cook's travel distance, else (None, km). Checked when
+    the cook offers and again when the coordinator approves (the cook may have moved in between)."""
+    if diner.area_id is None or diner.area_id != profile.user.home_area_id:
+        return "area", None
+    km = distance_to(profile, diner)
+    if km is None or km > profile.travel_km:
+        return "distance", km
+    return None, km
+
+
 def offer_to_cook(*, cook: User, diner: Diner, message: str = "", request=None) -> Match:
     """An active cook offers to cook for an accepted, unmatched diner of their own area (the one whose
     coordinators approved them) within their travel distance. A double click returns the first offer."""
@@ -72,13 +84,13 @@ def offer_to_cook(*, cook: User, diner: Diner, message: str = "", request=None) 
                 raise MatchError(
                     _("%(name)s is not looking for a cook at the moment.") % {"name": diner.preferred_name}
                 )
-            if diner.area_id is None or diner.area_id != profile.user.home_area_id:
+            problem, km = _out_of_reach(profile, diner)
+            if problem == "area":
                 raise MatchError(
                     _("%(name)s lives outside your area: their own coordinators look for a cook.")
                     % {"name": diner.preferred_name}
                 )
-            km = distance_to(profile, diner)
-            if km is None or km > profile.travel_km:
+            if problem == "distance":
                 raise MatchError(
                     _("%(name)s lives further away than you said you would travel.") % {"name": diner.preferred_name}
                 )
@@ -162,14 +174,13 @@ def approve_match(*, by: User, match: Match, channel: str = Channel.WEB, request
     # The offer may be days old: the cook may have moved, been suspended or let their certificate lapse.
     if not is_active_cook(match.cook):
         raise MatchError(_("This cook is not active any more (their certificate may have run out)."))
-    if match.cook.home_area_id != match.diner.area_id:
+    problem, _km = _out_of_reach(CookProfile.objects.select_related("user").get(user=match.cook), match.diner)
+    if problem == "area":
         raise MatchError(
             _("This cook now lives outside %(name)s’s area: they cannot be matched.")
             % {"name": match.diner.preferred_name}
         )
-    profile = CookProfile.objects.get(user=match.cook)
-    km = distance_to(profile, match.diner)
-    if km is None or km > profile.travel_km:
+    if problem == "distance":
         raise MatchError(
             _("%(name)s lives further away than this cook travels now.") % {"name": match.diner.preferred_name}
         )

@@ -421,7 +421,7 @@ def change_status(request, pk: int, action: str):
         transition=matching.LIFECYCLE[action],
         change=partial(matching.change_match, by=request.user, match=match, action=action, request=request),
         template="meals/matching/coordinator/match_status.html",
-        context={
+        context=lambda: {
             "match": match,
             "diner": match.diner,
             "action": action,
