@@ -1,6 +1,6 @@
 """The accounts app's models, one module per capability (Django imports this one)."""
 
-from accounts.onboarding.models import CookProfile, IdentityCheck, StripeEvent  # noqa: F401
+from accounts.onboarding.models import CookMove, CookProfile, IdentityCheck, StripeEvent  # noqa: F401
 from accounts.people.models import (  # noqa: F401
     Area,
     CoordinatorMembership,

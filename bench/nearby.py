@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import DateField, DecimalField, JSONField
+from django.db.models import DateField, DecimalField, GeneratedField, JSONField
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -160,7 +160,12 @@ def insert(model, rows: list[dict]) -> None:
     new primary keys back by a column."""
     db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the `connection` proxy costs a lookup per use
     now = timezone.now()
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    # The database computes generated columns (a diner's cell) itself.
+    fields = [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key and not isinstance(field, GeneratedField)
+    ]
     defaults = {}
     for field in fields:
         value = (
@@ -391,10 +396,10 @@ def in_box_counts(cooks: list[User]) -> list[int]:
         result.append(
             Diner.objects.filter(
                 status=Diner.Status.ACTIVE,
-                latitude__gte=south,
-                latitude__lte=north,
-                longitude__gte=west,
-                longitude__lte=east,
+                cell_latitude__gte=south,
+                cell_latitude__lte=north,
+                cell_longitude__gte=west,
+                cell_longitude__lte=east,
             ).count()
         )
     return result

@@ -24,6 +24,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone, translation
 
+from accounts.onboarding.models import CookMove
 from accounts.people.models import Area, CoordinatorMembership, Invitation, User
 from accounts.people.services import hash_token
 from meals.diners.models import ProxyAccess
@@ -274,6 +275,31 @@ ROWS = [
     Row("/en/coordinator/cooks/{cook_pk}/identity/in-person/", "POST", AREA_A_PAGE, {"document_type": "passport"}),
     Row("/en/coordinator/cooks/{cook_pk}/location/", "GET", AREA_A_PAGE),
     Row("/en/coordinator/cooks/{cook_pk}/location/", "POST", AREA_A_PAGE, {"latitude": "91"}),
+    # A cook's new address waiting for a coordinator (issue 11, item 2): decided by a POST from the cook's page.
+    Row(
+        "/en/coordinator/cooks/{moved_cook}/moves/{cook_move}/",
+        "GET",
+        expect(NOT_ALLOWED, anonymous=FOUND, referrer=FORBIDDEN, cook=FORBIDDEN),
+    ),
+    Row(
+        "/en/coordinator/cooks/{moved_cook}/moves/{cook_move}/",
+        "POST",
+        expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_b=NOT_FOUND),
+        {"decision": "confirm"},
+    ),
+    Row(
+        "/en/coordinator/cooks/{cook_b}/moves/{cook_move_b}/",
+        "POST",
+        expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_a=NOT_FOUND),
+        {"decision": "decline"},
+    ),
+    # Another cook's move under the cook's id: as if it did not exist.
+    Row(
+        "/en/coordinator/cooks/{cook_pk}/moves/{cook_move}/",
+        "POST",
+        AREA_A_NOT_FOUND,
+        {"decision": "confirm"},
+    ),
     Row(
         "/en/coordinator/cooks/{cook_pk}/approve/",
         "GET",
@@ -532,7 +558,10 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
     cook_match = MatchFactory(
         diner=schedule_only.diner, cook=users["cook"], status=Match.Status.APPROVED, decided_by=users["coordinator_a"]
     )
+    move = waiting_move_for(matched_cook.cook_profile, address_line1="9 Wilton Way", postcode="E8 1BH")
     return {
+        "moved_cook": str(matched_cook.pk),
+        "cook_move": str(move.pk),
         "offer_a": str(offer.pk),
         "cook_match_a": str(cook_match.pk),
         "referral_a": str(referral.pk),
@@ -559,7 +588,14 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
 def _objects_in_area_b(area_b) -> dict[str, str]:
     """A cook of area B waiting for approval: coordinator B's to look after."""
     profile = CookProfileFactory(user__email="cook-b@example.org", user__home_area=area_b)
-    return {"cook_b": str(profile.user_id)}
+    move = waiting_move_for(profile, country="JP", address_line1="世田谷1-2-3", postcode="154-0017")
+    return {"cook_b": str(profile.user_id), "cook_move_b": str(move.pk)}
+
+
+def waiting_move_for(profile, **address) -> CookMove:
+    return CookMove.objects.create(
+        profile=profile, latitude=51.55, longitude=-0.06, location_source="offline", distance_km=2.0, **address
+    )
 
 
 def client_for(user, **options) -> Client:

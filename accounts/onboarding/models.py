@@ -39,6 +39,9 @@ class CookProfile(PostalAddress):
     cooking_likes = models.TextField(_("what you like to cook"), max_length=1000)
     note_for_diners = models.TextField(_("a note for diners"), max_length=500, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # When the cook's point last changed while they were active (a small move they made, or a move a
+    # coordinator confirmed): accounts.onboarding.services.save_cook_profile limits how often.
+    located_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     status_reason = models.CharField(max_length=500, blank=True)
@@ -71,6 +74,39 @@ class CookProfile(PostalAddress):
     def travel_km(self) -> float:
         distance = float(self.travel_distance)
         return distance * KM_PER_MILE if self.travel_unit == Area.DistanceUnit.MILES else distance
+
+
+class CookMove(PostalAddress):
+    """A new address an active cook saved that moves them further than a small step, or again too soon:
+    held until a coordinator of their area confirms it. Until then the cook stays where they were, so
+    nobody can walk their point around to triangulate a diner from the rounded distances."""
+
+    class Outcome(models.TextChoices):
+        WAITING = "waiting", _("Waiting for a coordinator")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Not confirmed")
+
+    profile = models.ForeignKey(CookProfile, on_delete=models.CASCADE, related_name="moves")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+    location_source = models.CharField(max_length=20, choices=GeocodeSource.choices)
+    neighbourhood = models.CharField(max_length=100, blank=True)
+    distance_km = models.FloatField()  # from where the cook was when they asked
+    requested_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.WAITING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile"], condition=Q(outcome="waiting"), name="cook_move_one_waiting_per_profile"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Move of {self.profile}"
 
 
 class IdentityCheck(models.Model):

@@ -5,7 +5,7 @@ Whether a step is done comes from accounts.onboarding.eligibility.activation_blo
 decides it (email, profile, identity, certificate): the checklist never re-derives the rule."""
 
 from accounts.onboarding.eligibility import Blocker, activation_blockers
-from accounts.onboarding.models import CookProfile, IdentityCheck
+from accounts.onboarding.models import CookMove, CookProfile, IdentityCheck
 from accounts.onboarding.stripe_identity import stripe_error_message
 from accounts.people.models import User
 from training.selectors import course_overview, current_course, latest_certificate
@@ -48,6 +48,13 @@ def identity_state(
 def cook_profile(cook: User) -> CookProfile | None:
     """The cook's own profile, or None before they have filled it in."""
     return CookProfile.objects.filter(user=cook).first()
+
+
+def waiting_move(profile: CookProfile | None) -> CookMove | None:
+    """The new address an active cook saved that waits for a coordinator (save_cook_profile), if any."""
+    if profile is None or profile.pk is None:
+        return None
+    return profile.moves.filter(outcome=CookMove.Outcome.WAITING).first()
 
 
 def has_profile(cook: User) -> bool:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.onboarding import identity_images
 from accounts.onboarding.eligibility import identity_approved
-from accounts.onboarding.models import CookProfile, IdentityCheck
+from accounts.onboarding.models import CookMove, CookProfile, IdentityCheck
 from accounts.people.models import Area, User
 from accounts.people.notices import notify_coordinators
 from accounts.people.selectors import area_for_postcode
@@ -48,6 +48,15 @@ def hold_cooks_to_their_area(check: Callable[[User], str | None]) -> None:
     a message refuses the move (the profile form shows it and keeps what was typed), None allows it."""
     if check not in _area_move_checks:
         _area_move_checks.append(check)
+
+
+# An active cook's point moves without a coordinator only by a small step, and only so often: anything
+# more waits for a coordinator (CookMove). Searching from many places could otherwise triangulate a
+# diner (issue 11, item 2); the diner's fixed cell is the other half of that defence.
+SMALL_MOVE_KM = 1.0
+SMALL_MOVE_INTERVAL = timedelta(days=7)
+
+ADDRESS_FIELDS = ("country", "postcode", "address_line1", "address_line2", "town")
 
 
 def default_distance_unit(country: str) -> str:
@@ -80,24 +89,18 @@ def save_cook_profile(
 
     A cook belongs to the area whose coordinators approved them. A move to another area is refused
     while anything registered with `hold_cooks_to_their_area` objects (a live match); otherwise an
-    active cook goes back to waiting for approval, and the coordinators of both areas are told."""
+    active cook goes back to waiting for approval, and the coordinators of both areas are told.
+
+    Within the area, an active cook's new address takes effect at once only when it moves them at most
+    SMALL_MOVE_KM and they have not moved in the last SMALL_MOVE_INTERVAL; otherwise it waits, as a
+    CookMove, for a coordinator to confirm, and the cook stays where they were meanwhile (the rest of
+    the profile is saved at once). Saving again replaces or withdraws the waiting move."""
     if not cook.is_cook:
         raise OnboardingError(_("Only cooks have a cook profile."))
     existing = CookProfile.objects.filter(user=cook).first()
     address = address_for_geocoder(country=country, address_line1=address_line1, address_line2=address_line2, town=town)
-    moved = existing is None or (
-        existing.country,
-        existing.postcode,
-        existing.address_line1,
-        existing.address_line2,
-        existing.town,
-    ) != (
-        country,
-        postcode,
-        address_line1,
-        address_line2,
-        town,
-    )
+    new_address = dict(zip(ADDRESS_FIELDS, (country, postcode, address_line1, address_line2, town), strict=True))
+    moved = existing is None or any(getattr(existing, field) != value for field, value in new_address.items())
     # Geocode outside the transaction: an online geocoder may take seconds, and SQLite's write lock
     # must not wait on the network.
     located = (
@@ -124,19 +127,38 @@ def save_cook_profile(
         if sent_back:
             profile.status, profile.status_reason = CookProfile.Status.PENDING, ""
             profile.status_changed_at, profile.status_changed_by = timezone.now(), cook
-        profile.country, profile.postcode = country, postcode
-        profile.address_line1, profile.address_line2, profile.town = address_line1, address_line2, town
+        waiting = None if created else profile.moves.filter(outcome=CookMove.Outcome.WAITING).first()
+        if waiting is not None and all(getattr(waiting, f) == v for f, v in new_address.items()):
+            # The same new address saved again (with other changes): it goes on waiting as it was.
+            held, already_waiting = waiting, True
+        else:
+            # A new address replaces what was waiting; the old address again withdraws it.
+            if waiting is not None:
+                waiting.delete()
+            held, already_waiting = None, False
+            if not created and moved and not moves_area and located is not None:
+                held = _hold_move(profile, located=located, address=new_address)
+        if held is None:
+            for field, value in new_address.items():
+                setattr(profile, field, value)
         profile.travel_distance, profile.travel_unit = travel_distance, unit
         profile.frequency, profile.cooking_likes, profile.note_for_diners = frequency, cooking_likes, note_for_diners
-        if located is not None:
+        # An active cook's own step within the area: it starts the interval before the next one.
+        small_move = held is None and moved and located is not None and not created and not moves_area
+        small_move = small_move and profile.status == CookProfile.Status.ACTIVE
+        if held is None and located is not None:
             profile.latitude, profile.longitude = located.latitude, located.longitude
             profile.neighbourhood, profile.location_source = located.neighbourhood[:100], located.source
-        elif moved:
+            if small_move:
+                profile.located_at = timezone.now()
+        elif held is None and moved:
             # A stale pin would put the cook in the wrong place: better "needs placing".
             profile.latitude = profile.longitude = None
             profile.neighbourhood, profile.location_source = "", ""
         profile.completed_at = profile.completed_at or timezone.now()
         profile.save()
+        if held is not None and not already_waiting:
+            held.save()
         cook.full_name, cook.name_reading, cook.phone = full_name, name_reading, phone
         cook.home_area = area
         cook.save(update_fields=["full_name", "name_reading", "phone", "home_area"])
@@ -149,6 +171,18 @@ def save_cook_profile(
             # Never the address or coordinates: only whether the cook could be placed.
             detail={"placed": not profile.needs_placing, "source": profile.location_source},
         )
+        if small_move:
+            audit.record(action=audit.Action.COOK_MOVED_NEARBY, actor=cook, obj=profile, area=area, request=request)
+        if held is not None and not already_waiting:
+            audit.record(
+                action=audit.Action.COOK_MOVE_REQUESTED,
+                actor=cook,
+                obj=profile,
+                area=area,
+                request=request,
+                detail={"move": held.pk},
+            )
+            _tell_coordinators_of_a_move(cook, area=area)
         if sent_back:
             audit.record(
                 action=audit.Action.COOK_MOVED_AREA,
@@ -160,6 +194,42 @@ def save_cook_profile(
             )
             _tell_coordinators_the_cook_moved(cook, old_area_id=old_area_id, new_area=area)
     return profile
+
+
+def _hold_move(profile: CookProfile, *, located: geocoding.GeocodeResult, address: dict) -> CookMove | None:
+    """The waiting move for an active, placed cook whose new point is too far or too soon (unsaved), or
+    None when it may take effect at once. A cook who is not active cannot search, so moves freely:
+    a coordinator looks at where they live when approving them."""
+    if profile.status != CookProfile.Status.ACTIVE or profile.needs_placing:
+        return None
+    km = geocoding.distance_km(profile.latitude, profile.longitude, located.latitude, located.longitude)
+    recent = profile.located_at is not None and timezone.now() - profile.located_at < SMALL_MOVE_INTERVAL
+    if km <= SMALL_MOVE_KM and not recent:
+        return None
+    return CookMove(
+        profile=profile,
+        latitude=located.latitude,
+        longitude=located.longitude,
+        location_source=located.source,
+        neighbourhood=located.neighbourhood[:100],
+        distance_km=km,
+        **address,
+    )
+
+
+def _tell_coordinators_of_a_move(cook: User, *, area: Area | None) -> None:
+    if area is None:
+        return
+    notify_coordinators(
+        area_ids=[area.pk],
+        template="accounts/onboarding/email/cook_move_waiting",
+        url_name="coordinator:cook_detail",
+        url_kwargs={"pk": cook.pk},
+        context=lambda coordinator: {
+            "cook_name": cook.full_name,
+            "area_name": area.display_name(coordinator.preferred_language),
+        },
+    )
 
 
 def _tell_coordinators_the_cook_moved(cook: User, *, old_area_id: int | None, new_area: Area | None) -> None:

@@ -27,6 +27,7 @@ from accounts.onboarding.selectors import (
     latest_stripe_check,
     recent_identity_checks,
     stripe_problem,
+    waiting_move,
 )
 from accounts.people.models import Area
 from casserole.access import cook_required
@@ -75,9 +76,14 @@ def _profile_initial(request, profile: CookProfile | None) -> dict:
 def profile(request):
     cook = request.user
     existing = cook_profile(cook)
+    move = waiting_move(existing)
+    initial = _profile_initial(request, existing)
+    if move is not None:
+        # The address the cook last saved, as typed, though it still waits for a coordinator.
+        initial.update({field: getattr(move, field) for field in cook_services.ADDRESS_FIELDS})
     form = CookProfileForm(
         request.POST if request.method == "POST" else None,
-        initial=_profile_initial(request, existing),
+        initial=initial,
         unit=existing.travel_unit if existing is not None and request.method == "GET" else "",
     )
     if request.method == "POST" and form.is_valid():
@@ -105,10 +111,15 @@ def profile(request):
         else:
             messages.success(request, _saved_message(cook, saved))
             return redirect("accounts:cook_status")
-    return render(request, "accounts/onboarding/profile.html", {"form": form, "existing": existing})
+    return render(request, "accounts/onboarding/profile.html", {"form": form, "existing": existing, "move": move})
 
 
 def _saved_message(cook, saved: CookProfile) -> str:
+    if waiting_move(saved) is not None:
+        return _(
+            "Your profile is saved. Your new address moves you more than a short way, or soon after your last move, "
+            "so a coordinator will confirm it; until then we find people near your previous address."
+        )
     if cook.home_area_id is None:
         return _("Your profile is saved. There is no Casserole club near you yet: we will email you when one opens.")
     if saved.needs_placing:

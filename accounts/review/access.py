@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from accounts.onboarding.models import CookProfile, IdentityCheck
+from accounts.onboarding.models import CookMove, CookProfile, IdentityCheck
 from accounts.people.access import areas_for_coordinator
 from accounts.people.models import User
 
@@ -42,3 +42,12 @@ def get_identity_check_for_coordinator(user, cook_pk: int, check_pk: int) -> Ide
     if check is None:
         raise Http404
     return check
+
+
+def get_waiting_move_for_coordinator(user, cook_pk: int, move_pk: int) -> CookMove:
+    """A waiting move of a cook in one of the user's areas, or 404."""
+    profile = get_cook_profile_for_coordinator(user, cook_pk)
+    move = CookMove.objects.filter(pk=move_pk, profile=profile, outcome=CookMove.Outcome.WAITING).first()
+    if move is None:
+        raise Http404
+    return move

@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.onboarding.eligibility import BLOCKED_WHERE, Blocker, with_gate
 from accounts.onboarding.models import CookProfile, IdentityCheck
-from accounts.people.models import User
+from accounts.onboarding.selectors import waiting_move
+from accounts.people.models import Area, User
 from accounts.review.access import cooks_for_coordinator
 from casserole import audit
+from casserole.geocoding import KM_PER_MILE
 from casserole.models import AuditEntry
 from training.models import Certificate, Lesson
 from training.selectors import certificate_state, current_course
@@ -141,7 +143,19 @@ def cook_detail(cook: User) -> dict:
     entries = list(AuditEntry.objects.filter(targets).select_related("actor")[:RECENT_AUDIT_ENTRIES])
     for entry in entries:
         entry.label = audit.label(entry.action)
-    return {"profile": profile, "checks": checks, "audit_entries": entries}
+    move = waiting_move(profile)
+    move_distance = None
+    if move is not None:
+        # In the cook's own unit, to one decimal: a coordinator may see how far, a cook never does.
+        per_unit = KM_PER_MILE if profile.travel_unit == Area.DistanceUnit.MILES else 1.0
+        move_distance = round(move.distance_km / per_unit, 1)
+    return {
+        "profile": profile,
+        "checks": checks,
+        "audit_entries": entries,
+        "move": move,
+        "move_distance": move_distance,
+    }
 
 
 def training_overview(*, areas, page_number=None, per_page: int = OVERVIEW_PAGE_SIZE):

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.onboarding.eligibility import Blocker, activation_blockers
-from accounts.onboarding.models import CookProfile, IdentityCheck
-from accounts.onboarding.services import OnboardingError, _delete_image, tell_cook
+from accounts.onboarding.models import CookMove, CookProfile, IdentityCheck
+from accounts.onboarding.services import ADDRESS_FIELDS, OnboardingError, _delete_image, tell_cook
 from accounts.people.access import can_manage_area
 from accounts.people.models import User
 from casserole import audit, geocoding, status
@@ -48,6 +48,41 @@ def place_cook(*, by: User, profile: CookProfile, latitude, longitude, neighbour
     profile.save(update_fields=["latitude", "longitude", "neighbourhood", "location_source", "updated_at"])
     audit.record(action=audit.Action.COOK_PLACED_BY_HAND, actor=by, obj=profile, area=area, request=request)
     return profile
+
+
+@transaction.atomic
+def decide_cook_move(*, by: User, move: CookMove, confirm: bool, request=None) -> CookMove:
+    """A coordinator of the cook's area confirms a waiting move (the cook's address and point become the
+    new ones, and the interval before their next small step starts again) or keeps the cook where
+    they were. The cook is told either way."""
+    profile = CookProfile.objects.select_for_update().select_related("user").get(pk=move.profile_id)
+    cook = profile.user
+    if by.pk == cook.pk or cook.home_area is None or not can_manage_area(by, cook.home_area):
+        raise OnboardingError(_("You can only confirm moves of cooks in your own areas."))
+    move = CookMove.objects.select_for_update().get(pk=move.pk)
+    if move.outcome != CookMove.Outcome.WAITING:
+        raise OnboardingError(_("This move has already been decided, or the cook has changed their address since."))
+    now = timezone.now()
+    if confirm:
+        for field in ADDRESS_FIELDS:
+            setattr(profile, field, getattr(move, field))
+        profile.latitude, profile.longitude = move.latitude, move.longitude
+        profile.neighbourhood, profile.location_source = move.neighbourhood, move.location_source
+        profile.located_at = now
+        profile.save()
+    move.outcome = CookMove.Outcome.CONFIRMED if confirm else CookMove.Outcome.DECLINED
+    move.decided_at, move.decided_by = now, by
+    move.save(update_fields=["outcome", "decided_at", "decided_by"])
+    audit.record(
+        action=audit.Action.COOK_MOVE_CONFIRMED if confirm else audit.Action.COOK_MOVE_DECLINED,
+        actor=by,
+        obj=profile,
+        area=cook.home_area,
+        request=request,
+        detail={"move": move.pk},
+    )
+    tell_cook(cook, "move_confirmed" if confirm else "move_declined")
+    return move
 
 
 def decide_identity_check(

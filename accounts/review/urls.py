@@ -11,6 +11,7 @@ urlpatterns = [
     path("cooks/<id:pk>/identity/<id:check_pk>/photo/", views.identity_photo, name="identity_photo"),
     path("cooks/<id:pk>/identity/in-person/", views.identity_in_person, name="identity_in_person"),
     path("cooks/<id:pk>/location/", views.place_cook, name="place_cook"),
+    path("cooks/<id:pk>/moves/<id:move_pk>/", views.decide_move, name="decide_move"),
     path("cooks/<id:pk>/approve/", views.approve_cook, name="approve_cook"),
     path("cooks/<id:pk>/suspend/", views.suspend_cook, name="suspend_cook"),
     path("cooks/<id:pk>/reactivate/", views.reactivate_cook, name="reactivate_cook"),

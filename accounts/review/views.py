@@ -27,6 +27,7 @@ from accounts.review.access import (
     get_cook_for_coordinator,
     get_cook_profile_for_coordinator,
     get_identity_check_for_coordinator,
+    get_waiting_move_for_coordinator,
 )
 from accounts.review.forms import DecideIdentityForm, SeenInPersonForm
 from casserole import audit, status
@@ -180,6 +181,30 @@ def place_cook(request, pk: int):
             messages.success(request, _("%(name)s has been placed on the map.") % {"name": profile.user.full_name})
             return redirect("coordinator:cook_detail", pk=profile.user_id)
     return render(request, "accounts/review/place.html", {"cook": profile.user, "profile": profile, "form": form})
+
+
+@coordinator_required
+@require_POST
+def decide_move(request, pk: int, move_pk: int):
+    """Confirm a cook's waiting move, or keep them where they were (`decision` = confirm | decline)."""
+    move = get_waiting_move_for_coordinator(request.user, pk, move_pk)
+    decision = request.POST.get("decision")
+    if decision not in ("confirm", "decline"):
+        messages.error(request, _("Choose whether to confirm the new address."))
+        return redirect("coordinator:cook_detail", pk=pk)
+    try:
+        cook_services.decide_cook_move(by=request.user, move=move, confirm=decision == "confirm", request=request)
+    except onboarding_services.OnboardingError as error:
+        messages.error(request, str(error))
+    else:
+        name = move.profile.user.full_name
+        messages.success(
+            request,
+            _("%(name)s’s new address is confirmed. We have emailed them.") % {"name": name}
+            if decision == "confirm"
+            else _("%(name)s stays at their previous address. We have emailed them.") % {"name": name},
+        )
+    return redirect("coordinator:cook_detail", pk=pk)
 
 
 @coordinator_required

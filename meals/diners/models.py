@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.people.models import Area
 from casserole.addresses import PostalAddress
+from casserole.cells import cell_latitude_expression, cell_longitude_expression
 from casserole.geocoding import GeocodeSource
 
 
@@ -117,6 +118,15 @@ class Diner(PostalAddress):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     location_source = models.CharField(max_length=20, choices=GeocodeSource.choices, blank=True)
+    # The centre of the fixed cell holding the diner (casserole.cells): what a cook who is not matched
+    # is measured from, so searching from many places narrows a diner down to the cell and no further.
+    # Computed by the database, so every way the location is written keeps it in step.
+    cell_latitude = models.GeneratedField(
+        expression=cell_latitude_expression(), output_field=models.FloatField(null=True), db_persist=True
+    )
+    cell_longitude = models.GeneratedField(
+        expression=cell_longitude_expression(), output_field=models.FloatField(null=True), db_persist=True
+    )
     neighbourhood = models.CharField(max_length=100, blank=True)
     phone = models.CharField(_("phone number"), max_length=32, blank=True)  # E.164; a landline is fine
     access_notes = models.TextField(_("how to get in"), max_length=1000, blank=True)
@@ -149,11 +159,11 @@ class Diner(PostalAddress):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["area", "status"], name="diner_area_status"),
-            # The nearby search (meals.matching.nearby) narrows active diners by a bounding box on these and
-            # picks the nearest ids from the index alone, without reading the table (status is there
-            # for SQLite, which otherwise reads each row to check it): see docs/performance.md.
+            # The nearby search (meals.matching.nearby) narrows active diners by a bounding box on their
+            # cells and picks the nearest ids from the index alone, without reading the table (status is
+            # there for SQLite, which otherwise reads each row to check it): see docs/performance.md.
             models.Index(
-                fields=["latitude", "longitude", "id", "status"],
+                fields=["cell_latitude", "cell_longitude", "id", "status"],
                 condition=Q(status="active"),
                 name="diner_active_location",
             ),

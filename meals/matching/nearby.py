@@ -8,7 +8,11 @@ diners in reach (bench/nearby.py measures it with 100,000 diners), and the page 
 number of queries with 10 diners or 100,000.
 
 What a cook who is not matched may see is decided here, once: `NearbyDiner` carries no surname,
-address, phone, emergency contact or access notes, and the distance is rounded.
+address, phone, emergency contact or access notes, and the distance is rounded. Every distance that
+decides or shows anything to a cook is measured to the centre of the diner's fixed cell
+(casserole.cells), never to their exact point: who is in reach, the rounded figure, the order (by the
+rounded figure, then the diner's number), and the offer and its approval. So re-saving one's address
+from many places can narrow a diner down to the cell, not to a street.
 """
 
 import math
@@ -18,6 +22,7 @@ from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef
 
 from accounts.onboarding.models import CookProfile
 from accounts.people.models import Area
+from casserole.cells import cell_centre
 from casserole.geocoding import distance_km, round_distance
 from meals.diners.models import Diner
 from meals.matching.models import Match
@@ -35,8 +40,8 @@ PUBLIC_FIELDS = (
     "area_id",
     "preferred_name",
     "neighbourhood",
-    "latitude",
-    "longitude",
+    "cell_latitude",
+    "cell_longitude",
     "dietary_needs",
     "allergens",
     "allergy_notes",
@@ -51,8 +56,8 @@ class NearbyDiner:
     pk: int
     preferred_name: str
     neighbourhood: str
-    distance_km: float  # exact: for sorting and the offer record, never shown
-    distance: float  # rounded to 0.5 km or 0.25 mile: what the cook sees
+    distance_km: float  # to the diner's cell: never shown
+    distance: float  # rounded to 0.5 km or 0.25 mile: what the cook sees, and the order
     unit: str
     dietary_needs: str
     allergens: list
@@ -92,17 +97,17 @@ def nearby_diners(
     radius = profile.travel_km
     south, north, west, east = bounding_box(profile.latitude, profile.longitude, radius)
     # Two steps in one statement: the nearest ids come from the index alone (the partial index
-    # diner_active_location holds the coordinates and the id of every active diner), and only those
-    # few rows are then read from the table, instead of every row in a crowded city's box.
+    # diner_active_location holds the cell and the id of every active diner), and only those few rows
+    # are then read from the table, instead of every row in a crowded city's box.
     nearest = (
         unmatched(
             Diner.objects.filter(
                 status=Diner.Status.ACTIVE,
                 area_id=area_id,
-                latitude__gte=south,
-                latitude__lte=north,
-                longitude__gte=west,
-                longitude__lte=east,
+                cell_latitude__gte=south,
+                cell_latitude__lte=north,
+                cell_longitude__gte=west,
+                cell_longitude__lte=east,
                 **({"pk": only_pk} if only_pk is not None else {}),
             )
         )
@@ -113,37 +118,42 @@ def nearby_diners(
     candidates = Diner.objects.filter(pk__in=nearest).order_by().values(*PUBLIC_FIELDS)
     found = []
     for row in candidates:
-        km = distance_km(profile.latitude, profile.longitude, row["latitude"], row["longitude"])
+        km = distance_km(profile.latitude, profile.longitude, row["cell_latitude"], row["cell_longitude"])
         if km <= radius:
             found.append((km, row))
+    # The database's cut kept the nearest cells; the page orders by what the cook sees, so the order
+    # within one rounded figure says nothing more about where a diner is.
     found.sort(key=lambda pair: (pair[0], pair[1]["pk"]))
+    found = sorted(found[:limit], key=lambda pair: (round_distance(pair[0], unit), pair[1]["pk"]))
     # Translated once per search, not once per diner.
     labels = {
         "texture": {value: str(label) for value, label in Diner.Texture.choices},
         "frequency": {value: str(label) for value, label in Diner.Frequency.choices},
     }
-    return [_public(row, km, unit, labels) for km, row in found[:limit]]
+    return [_public(row, km, unit, labels) for km, row in found]
 
 
 def _squared_km_estimate(latitude: float, longitude: float) -> ExpressionWrapper:
-    """A flat-earth estimate of the squared distance in km² from the cook's point: only subtraction and
+    """A flat-earth estimate of the squared distance in km² from the cook's point to diners' cells: only subtraction and
     multiplication, so the database sorts by it without trigonometry (SQLite has none built in) or a
     function call per row. A degree of longitude is scaled at the midpoint latitude, linearised around
     the cook's (cos(a + d/2) ≈ cos a − sin a · d/2): that keeps the estimate in step with the
     great-circle distance to 0.01% where using the cook's latitude alone would drift 0.4%."""
     cos, sin = math.cos(math.radians(latitude)), math.sin(math.radians(latitude))
-    north = (F("latitude") - latitude) * KM_PER_DEGREE_LATITUDE
+    north = (F("cell_latitude") - latitude) * KM_PER_DEGREE_LATITUDE
     km_per_degree_east = KM_PER_DEGREE_LATITUDE * cos - (KM_PER_DEGREE_LATITUDE * sin * math.pi / 360) * (
-        F("latitude") - latitude
+        F("cell_latitude") - latitude
     )
-    east = (F("longitude") - longitude) * km_per_degree_east
+    east = (F("cell_longitude") - longitude) * km_per_degree_east
     return ExpressionWrapper(north * north + east * east, output_field=FloatField())
 
 
 def distance_to(profile: CookProfile, diner: Diner) -> float | None:
+    """How far the cook is from the diner's cell, in km: the distance the search, the offer and its
+    approval all go by (None when either is not on the map yet)."""
     if profile.needs_placing or diner.needs_placing:
         return None
-    return distance_km(profile.latitude, profile.longitude, diner.latitude, diner.longitude)
+    return distance_km(profile.latitude, profile.longitude, *cell_centre(diner.latitude, diner.longitude))
 
 
 def _public(row: dict, km: float, unit: str, labels: dict[str, dict[str, str]]) -> NearbyDiner:

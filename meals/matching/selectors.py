@@ -16,10 +16,11 @@ from accounts.people.access import areas_for_coordinator
 from accounts.people.models import User
 from casserole import audit
 from casserole.distances import format_distance
-from casserole.geocoding import distance_km, round_distance
+from casserole.geocoding import round_distance
 from meals.diners.models import Diner
 from meals.diners.selectors import postcode_district
 from meals.matching.models import Match, MatchChangeRequest
+from meals.matching.nearby import distance_to
 from meals.matching.services import LIFECYCLE
 from training.models import Certificate
 from training.selectors import certificate_state as course_certificate_state
@@ -173,7 +174,7 @@ class Candidate:
 def second_cook_candidates(diner: Diner) -> list[Candidate]:
     """Active cooks living in the diner's area who would travel as far as the diner and are not already
     matched with them, nearest first: one query. "Active" is accounts.onboarding.eligibility.active_cooks;
-    the exact distance is measured here on the area's cooks (hundreds at most), as meals.matching.nearby
+    the distance is measured here on the area's cooks (hundreds at most), as meals.matching.nearby
     does for diners."""
     if diner.area is None or diner.needs_placing:
         return []
@@ -190,7 +191,7 @@ def second_cook_candidates(diner: Diner) -> list[Candidate]:
     found = []
     for cook in cooks:
         profile = cook.cook_profile
-        km = distance_km(profile.latitude, profile.longitude, diner.latitude, diner.longitude)
+        km = distance_to(profile, diner)  # to the diner's cell, as the offer and its approval measure
         if km <= profile.travel_km:
             found.append(Candidate(cook, km, distance_label(km, unit), profile.neighbourhood))
     found.sort(key=lambda candidate: (candidate.distance_km, candidate.cook.full_name, candidate.cook.pk))

@@ -75,10 +75,11 @@ def test_an_active_cook_sees_nearby_diners_nearest_first_in_the_areas_unit(
     login_as, active_cook, referrer, coordinator_a, area_a
 ):
     use_miles(area_a)
-    # Made in a different order from their distances, so the order comes from the distance.
-    middle = accepted_diner(referrer, coordinator_a, preferred_name="Maud", place=(51.550, -0.058))  # ~0.78 km
-    near = accepted_diner(referrer, coordinator_a, preferred_name="Nora")  # E8's centre
-    far = accepted_diner(referrer, coordinator_a, preferred_name="Flo", place=(51.553, -0.058))  # ~1.1 km
+    # Made in a different order from their distances, so the order comes from the distance (measured to
+    # the centre of each diner's 1 km cell, casserole.cells).
+    middle = accepted_diner(referrer, coordinator_a, preferred_name="Maud", place=(51.550, -0.058))  # ~0.88 km
+    near = accepted_diner(referrer, coordinator_a, preferred_name="Nora")  # E8's centre: its cell ~0.55 km
+    far = accepted_diner(referrer, coordinator_a, preferred_name="Flo", place=(51.556, -0.058))  # ~1.8 km
 
     response = login_as(active_cook).get("/en/cook/diners/")
 
@@ -87,7 +88,7 @@ def test_an_active_cook_sees_nearby_diners_nearest_first_in_the_areas_unit(
     html = response.content.decode()
     assert html.index("Nora") < html.index("Maud") < html.index("Flo")
     assert "about 0.25 miles" in html  # Nora: the same postcode centre, never shown as 0
-    assert "about 0.5 miles" in html and "about 0.75 miles" in html
+    assert "about 0.5 miles" in html and "about 1 mile" in html
     assert "People within 1.5 miles of your home" in html
     for diner in (near, middle, far):
         assert f'href="/en/cook/diners/{diner.pk}/offer/"' in html

@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 
 from accounts.people.models import Area
-from casserole.geocoding import EARTH_RADIUS_KM, distance_km
+from casserole.cells import cell_centre
+from casserole.geocoding import EARTH_RADIUS_KM, distance_km, round_distance
 from meals.diners.models import Diner
 from meals.matching.models import Match
 from meals.matching.nearby import NEARBY_LIMIT, bounding_box, nearby_diners
@@ -65,18 +66,20 @@ def inside(radius_km: float) -> float:
     return radius_km / math.sqrt(2) * 0.99
 
 
-def nearest_by_brute_force(latitude, longitude, radius_km, limit=NEARBY_LIMIT) -> list[int]:
+def nearest_by_brute_force(latitude, longitude, radius_km, limit=NEARBY_LIMIT, unit="km") -> list[int]:
     """What the search must return, worked out the slow way: every active diner without a live match,
-    measured one by one."""
+    measured one by one to the centre of their cell; the nearest `limit`, in the order the cook sees
+    (the rounded distance, then the diner's number)."""
     live = set(
         Match.objects.filter(status__in=Match.LIVE_STATUSES, additional=False).values_list("diner_id", flat=True)
     )
     found = []
     for pk, lat, lon in Diner.objects.filter(status=Diner.Status.ACTIVE).values_list("pk", "latitude", "longitude"):
-        km = distance_km(latitude, longitude, lat, lon)
+        km = distance_km(latitude, longitude, *cell_centre(lat, lon))
         if pk not in live and km <= radius_km:
             found.append((km, pk))
-    return [pk for _km, pk in sorted(found)[:limit]]
+    nearest = sorted(found)[:limit]
+    return [pk for _km, pk in sorted(nearest, key=lambda pair: (round_distance(pair[0], unit), pair[1]))]
 
 
 @pytest.mark.parametrize(("count", "shown"), [(10, 10), (2000, NEARBY_LIMIT)])
@@ -113,7 +116,7 @@ def test_a_crowded_box_gives_exactly_the_nearest_unmatched_active_diners_in_one_
         found = nearby_diners(profile)
 
     assert [d.pk for d in found] == nearest_by_brute_force(*E8, profile.travel_km)
-    assert [d.distance_km for d in found] == sorted(d.distance_km for d in found)
+    assert [(d.distance, d.pk) for d in found] == sorted((d.distance, d.pk) for d in found)
     assert all(d.distance_km <= profile.travel_km for d in found)
 
 
@@ -134,7 +137,7 @@ def test_long_travel_distances_far_north_or_south_give_the_exact_nearest(active_
     found = nearby_diners(profile, unit=profile.travel_unit)
 
     assert len(found) == NEARBY_LIMIT
-    assert [d.pk for d in found] == nearest_by_brute_force(*place, profile.travel_km)
+    assert [d.pk for d in found] == nearest_by_brute_force(*place, profile.travel_km, unit=profile.travel_unit)
 
 
 def test_diners_at_almost_the_same_distance_are_cut_where_the_great_circle_cuts(active_cook):
@@ -154,4 +157,4 @@ def test_diners_at_almost_the_same_distance_are_cut_where_the_great_circle_cuts(
 
     found = nearby_diners(profile, unit="mi")
 
-    assert [d.pk for d in found] == nearest_by_brute_force(*inverness, profile.travel_km)
+    assert [d.pk for d in found] == nearest_by_brute_force(*inverness, profile.travel_km, unit="mi")
