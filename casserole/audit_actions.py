@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     COOK_PROFILE_UPDATED = "cook_profile_updated", _("Profile changed")
     COOK_PLACED_BY_HAND = "cook_placed_by_hand", _("Placed on the map by a coordinator")
     COOK_MOVED_AREA = "cook_moved_area", _("Moved to another area: back to waiting for approval")
+    COOK_CHANGED_AREA = "cook_changed_area", _("Moved to another area before being approved")
     COOK_MOVED_NEARBY = "cook_moved_nearby", _("Moved a short way within the area")
     COOK_MOVE_REQUESTED = "cook_move_requested", _("Asked to move: waiting for a coordinator to confirm")
     COOK_MOVE_CONFIRMED = "cook_move_confirmed", _("Move confirmed by a coordinator")

@@ -183,16 +183,17 @@ def save_cook_profile(
                 detail={"move": held.pk},
             )
             _tell_coordinators_of_a_move(cook, area=area)
-        if sent_back:
+        if moves_area:
+            # Sent back for approval if they were active; either way both areas' coordinators know.
             audit.record(
-                action=audit.Action.COOK_MOVED_AREA,
+                action=audit.Action.COOK_MOVED_AREA if sent_back else audit.Action.COOK_CHANGED_AREA,
                 actor=cook,
                 obj=profile,
                 area=area,
                 request=request,
                 detail={"from_area": old_area_id, "to_area": area.pk if area is not None else None},
             )
-            _tell_coordinators_the_cook_moved(cook, old_area_id=old_area_id, new_area=area)
+            _tell_coordinators_the_cook_moved(cook, old_area_id=old_area_id, new_area=area, was_active=sent_back)
     return profile
 
 
@@ -232,14 +233,18 @@ def _tell_coordinators_of_a_move(cook: User, *, area: Area | None) -> None:
     )
 
 
-def _tell_coordinators_the_cook_moved(cook: User, *, old_area_id: int | None, new_area: Area | None) -> None:
-    """The new area's coordinators have a cook to approve; the old area's lose sight of one they approved
-    (their link is to their cook list: the cook's page is no longer theirs)."""
+def _tell_coordinators_the_cook_moved(
+    cook: User, *, old_area_id: int | None, new_area: Area | None, was_active: bool
+) -> None:
+    """The new area's coordinators have a cook to approve (again, when `was_active`); the old area's
+    lose sight of one they approved or were onboarding (their link is to their cook list: the cook's
+    page is no longer theirs)."""
     old_area = Area.objects.filter(pk=old_area_id).first()
 
     def context(kind: str):
         return lambda coordinator: {
             "kind": kind,
+            "was_active": was_active,
             "cook_name": cook.full_name,
             "old_area_name": old_area.display_name(coordinator.preferred_language) if old_area else "",
             "new_area_name": new_area.display_name(coordinator.preferred_language) if new_area else "",

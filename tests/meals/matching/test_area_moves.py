@@ -148,3 +148,23 @@ def test_approve_match_refuses_a_cook_who_is_no_longer_eligible(active_cook, din
     CookProfile.objects.filter(user=active_cook).update(status=CookProfile.Status.PENDING)
     with pytest.raises(MatchError, match="not active"):
         matching.approve_match(by=coordinator_a, match=offer)
+
+
+def test_a_cook_not_yet_active_who_moves_area_is_reported_to_both_areas(
+    cook, covered_area_a, area_c, coordinator_a, coordinator_c
+):
+    cook_services.save_cook_profile(cook=cook, **{**PROFILE, "full_name": cook.full_name})
+    OutboundEmail.objects.all().delete()
+
+    move(cook)
+
+    cook.refresh_from_db()
+    assert cook.home_area == area_c
+    assert CookProfile.objects.get(user=cook).status == CookProfile.Status.PENDING
+    entry = AuditEntry.objects.get(action=audit.Action.COOK_CHANGED_AREA)
+    assert entry.detail == {"from_area": covered_area_a.pk, "to_area": area_c.pk}
+    arrived = OutboundEmail.objects.get(to=coordinator_c.email)
+    assert "a cook who is signing up has moved to Area C" in arrived.subject
+    assert "signed up in Area A and is not active yet" in arrived.body
+    left = OutboundEmail.objects.get(to=coordinator_a.email)
+    assert "moved away from Area A" in left.subject and "was not active" in left.body
