@@ -158,6 +158,63 @@ DINERS = (
         ),
         note="施設に入居されたため、終了しました。",
     ),
+    # Accepted and waiting for a cook, near the demo cooks' homes (E8 and 154), so a newcomer who signs up
+    # to cook in either area, and is approved, finds someone to offer to.
+    DinerSpec(
+        "hackney",
+        "accepted",
+        _hackney(
+            relationship="family", full_name="Margaret Davies", preferred_name="Peggy",
+            address_line1="31 Navarino Road", postcode="E8 1AD", phone="+442079460131",
+            access_notes="Ground-floor flat, green door.", allergens=["gluten"], likes="Shepherd's pie, rice pudding",
+            days=["mon", "wed"], emergency_name="Anne Davies", emergency_phone="+442079460132",
+            emergency_relationship="Daughter",
+        ),
+    ),
+    DinerSpec(
+        "hackney",
+        "accepted",
+        _hackney(
+            relationship="social_worker", full_name="Stanley Brooks", preferred_name="Stan",
+            address_line1="14 Lower Clapton Road", postcode="E5 0PD", phone="+442079460141",
+            access_notes="Lift to the 3rd floor; flat 12.", allergens=[], dietary_needs="Diabetic: no sugary puddings",
+            likes="Curry, lentil soup", days=["tue", "fri"], emergency_name="Marcia Brooks",
+            emergency_phone="+442079460142", emergency_relationship="Wife",
+        ),
+    ),
+    DinerSpec(
+        "hackney",
+        "accepted",
+        _hackney(
+            relationship="friend", full_name="Irene Walsh", preferred_name="Reenie",
+            address_line1="9 Morning Lane", postcode="E9 6NA", phone="+442079460151",
+            access_notes="Knock loudly; she takes a while to reach the door.", allergens=["eggs"], texture="soft",
+            likes="Fish, mashed potato", days=["thu"], emergency_name="Kath Moore", emergency_phone="+442079460152",
+            emergency_relationship="Neighbour",
+        ),
+    ),
+    DinerSpec(
+        "setagaya",
+        "accepted",
+        _setagaya(
+            relationship="family", full_name="鈴木 トメ", name_reading="スズキ トメ", preferred_name="トメさん",
+            address_line1="三軒茶屋1丁目2-3", postcode="154-0024", phone="+81354320011",
+            access_notes="玄関の呼び鈴が壊れています。ドアを軽くノックしてください。", allergens=["milk"],
+            likes="焼き魚、茶碗蒸し", days=["wed", "sat"], emergency_name="鈴木 花",
+            emergency_phone="+819011113333", emergency_relationship="孫",
+        ),
+    ),
+    DinerSpec(
+        "setagaya",
+        "accepted",
+        _setagaya(
+            relationship="social_worker", full_name="高橋 一郎", name_reading="タカハシ イチロウ",
+            preferred_name="一郎さん", address_line1="北沢2丁目8-9", postcode="155-0031", phone="+81354320012",
+            access_notes="", allergens=[], texture="minced", dietary_needs="減塩でお願いします。",
+            likes="肉じゃが、おでん", days=["mon", "fri"], emergency_name="高橋 次郎",
+            emergency_phone="+819022224444", emergency_relationship="弟",
+        ),
+    ),
 )  # fmt: skip
 
 

@@ -77,6 +77,9 @@ class PersonSpec:
     role: str
     full_name: str
     name_reading: str = ""
+    # Stored as a person's input is (E.164) and valid by the same rules (tests/meals/demo checks it):
+    # London's 020 7946 0xxx, which Ofcom keeps for drama (its mobile drama range, 07700 900xxx, is not
+    # a valid number, so a person could not type it), and made-up Tokyo numbers. The demo never dials.
     phone: str = ""
     language: str = "en"
     area: str | None = None  # slug of the home area (or of the area a coordinator looks after)
@@ -109,14 +112,14 @@ AREAS = (
     ),
 )
 
-ADMIN = PersonSpec(local_part="admin", role="Admin", full_name="Alex Morgan", phone="020 7946 0099")
+ADMIN = PersonSpec(local_part="admin", role="Admin", full_name="Alex Morgan", phone="+442079460099")
 
 COORDINATORS = (
     PersonSpec(
         local_part="coordinator.hackney",
         role="Coordinator, Hackney",
         full_name="Grace Okafor",
-        phone="020 7946 0011",
+        phone="+442079460011",
         area="hackney",
     ),
     PersonSpec(
@@ -124,7 +127,7 @@ COORDINATORS = (
         role="Coordinator, Setagaya (日本語)",
         full_name="佐藤 美咲",
         name_reading="サトウ ミサキ",
-        phone="03-5555-0124",
+        phone="+81355550124",
         language="ja",
         area="setagaya",
     ),
@@ -152,7 +155,7 @@ COOKS = (
         role="Cook, Hackney: part-way (日本語)",
         full_name="中村 さくら",
         name_reading="ナカムラ サクラ",
-        phone="07700 900123",
+        phone="+442079460412",
         language="ja",
         area="hackney",
     ),
@@ -160,28 +163,28 @@ COOKS = (
         local_part="cook.ready.hackney",
         role="Cook, Hackney: fully set up",
         full_name="Margaret Ellis",
-        phone="07700 900456",
+        phone="+442079460456",
         area="hackney",
     ),
     PersonSpec(
         local_part="cook.expired.hackney",
         role="Cook, Hackney: food-safety certificate expired",
         full_name="Peter Walsh",
-        phone="07700 900321",
+        phone="+442079460421",
         area="hackney",
     ),
     PersonSpec(
         local_part="cook.rejected.hackney",
         role="Cook, Hackney: identity photo not approved",
         full_name="Ruth Adeyemi",
-        phone="07700 900654",
+        phone="+442079460454",
         area="hackney",
     ),
     PersonSpec(
         local_part="cook.approval.hackney",
         role="Cook, Hackney: waiting for the coordinator's approval",
         full_name="Owen Price",
-        phone="07700 900987",
+        phone="+442079460487",
         area="hackney",
     ),
     PersonSpec(
@@ -196,7 +199,7 @@ COOKS = (
         local_part="cook.partway.setagaya",
         role="Cook, Setagaya: part-way",
         full_name="Daniel Evans",
-        phone="090-5555-0142",
+        phone="+819055550142",
         area="setagaya",
     ),
     PersonSpec(
@@ -204,7 +207,7 @@ COOKS = (
         role="Cook, Setagaya: fully set up",
         full_name="田中 陽子",
         name_reading="タナカ ヨウコ",
-        phone="090-5555-0178",
+        phone="+819055550178",
         language="ja",
         area="setagaya",
     ),
@@ -213,7 +216,7 @@ COOKS = (
         role="Cook, Setagaya: suspended by the coordinator",
         full_name="鈴木 一郎",
         name_reading="スズキ イチロウ",
-        phone="090-5555-0111",
+        phone="+819055550111",
         language="ja",
         area="setagaya",
     ),
@@ -237,7 +240,7 @@ REFERRERS = (
         local_part="referrer.hackney",
         role="Referrer, Hackney: a diner's daughter",
         full_name="Sarah Bennett",
-        phone="07700 900789",
+        phone="+442079460489",
         area="hackney",
     ),
     PersonSpec(
@@ -245,7 +248,7 @@ REFERRERS = (
         role="Referrer, Setagaya: ケアマネジャー",
         full_name="山本 恵子",
         name_reading="ヤマモト ケイコ",
-        phone="03-5555-0199",
+        phone="+81355550199",
         language="ja",
         area="setagaya",
     ),

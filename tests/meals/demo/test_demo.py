@@ -1,6 +1,7 @@
 """The demo data: every stage of cook onboarding is there, and a second run changes nothing."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,6 +10,10 @@ from accounts.onboarding import eligibility as cook_services
 from accounts.onboarding.eligibility import Blocker
 from accounts.onboarding.models import CookProfile, IdentityCheck
 from accounts.people.models import User
+from meals.matching.nearby import nearby_diners
+from tests.factories import UserFactory
+from tests.meals.conftest import make_active_cook
+from training.models import Course
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +84,37 @@ def test_the_demo_has_an_active_match_and_an_offer_waiting(settings, django_capt
     assert sorted(Match.objects.values_list("status", flat=True)) == ["active", "proposed"]
     active = Match.objects.get(status="active")
     assert active.shares_details and active.cook.email == "cook.ready.hackney" + DOMAIN
+
+
+@pytest.mark.parametrize(
+    ("area", "profile", "names"),
+    [
+        ("hackney", {"postcode": "E8 4QT", "travel_distance": Decimal("1.5")}, {"Peggy", "Stan", "Reenie"}),
+        (
+            "setagaya",
+            {
+                "country": "JP",
+                "address_line1": "太子堂2丁目5-5",
+                "town": "東京都世田谷区",
+                "postcode": "154-0004",
+                "phone": "+81354320099",
+                "travel_distance": Decimal("3"),
+            },
+            {"トメさん", "一郎さん"},
+        ),
+    ],
+)
+def test_a_newcomer_who_signs_up_to_cook_in_either_area_finds_diners_to_offer_to(
+    settings, django_capture_on_commit_callbacks, area, profile, names
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        load(settings)
+    newcomer = UserFactory(email=f"new-{area}@example.org", is_cook=True)
+    coordinator = User.objects.get(email=f"coordinator.{area}{DOMAIN}")
+    course = Course.objects.filter(is_current=True).get()
+    make_active_cook(newcomer, coordinator=coordinator, course=course, **profile)
+
+    found = {diner.preferred_name for diner in nearby_diners(newcomer.cook_profile)}
+
+    assert newcomer.home_area.slug == area
+    assert names <= found
