@@ -140,7 +140,8 @@ def main(names: list[str]) -> int:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     passed = True
     try:
-        course = load_course(version="v1")
+        load_course(version="v1", make_current=False)  # past attempts and certificates are on v1
+        course = load_course(version="v2")
         if "pages" in names:
             coordinator_pages(course)
         if "nearby" in names:

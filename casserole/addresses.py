@@ -9,6 +9,11 @@ from casserole.geocoding import normalise_postcode
 from casserole.models import Country
 from casserole.text import TextField
 
+# A postcode of the right shape that nothing knows (accounts.people.selectors.postcode_recognised):
+# shown at the postcode field, with what was typed kept, so the person can correct it. Distinct from
+# "no club near you yet", which is for real postcodes outside every area.
+UNRECOGNISED_POSTCODE = _("We don’t recognise this postcode. Check it and try again.")
+
 
 class PostalAddress(models.Model):
     """A postal address in one of our countries. Private: only the person, their coordinators and

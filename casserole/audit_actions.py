@@ -87,6 +87,12 @@ class Action(models.TextChoices):
     REFERRAL_DECLINED = "referral_declined", _("Request declined")
     AREA_WAITLIST_JOINED = "area_waitlist_joined", _("Asked to hear when a club opens nearby")
 
+    # "Please call me" requests
+    CALLBACK_REQUESTED = "callback_requested", _("Asked to be phoned about meals")
+    CALLBACK_IGNORED = "callback_ignored", _("Request to be phoned ignored: it looked automated")
+    CALLBACK_HANDLED = "callback_handled", _("Call-back done: outcome recorded")
+    CALLBACK_PURGED = "callback_purged", _("Request to be phoned deleted after the time limit")
+
     # A diner's record
     PROXY_GRANTED = "proxy_granted", _("Someone was allowed to act for the diner")
     PROXY_SCOPE_CHANGED = "proxy_scope_changed", _("What someone may do for the diner was changed")

@@ -13,12 +13,7 @@ def service(request):
     if user is not None and user.is_authenticated:
         area = user.help_area
     lang = get_language() or "en"
-    if area is not None:
-        phone = area.help_phone
-        hours = area.help_hours_ja if lang == "ja" and area.help_hours_ja else area.help_hours
-    else:
-        phone = settings.HELP_PHONE
-        hours = settings.HELP_HOURS_JA if lang == "ja" else settings.HELP_HOURS
+    phone, hours = help_line(area, lang)
     _show_local_time(area, lang)
     return {
         "help_phone": phone,
@@ -26,6 +21,20 @@ def service(request):
         "html_lang": "ja" if lang == "ja" else "en-GB",
         "language_links": _language_links(request, lang),
     }
+
+
+def help_line(area, lang: str) -> tuple[str, str]:
+    """The phone number and hours to call: the person's own area's line when they have one, else the
+    service's. Pages and emails (accounts.people.adapter) both take it from here."""
+    if area is not None:
+        return area.help_phone, (area.help_hours_ja if lang == "ja" and area.help_hours_ja else area.help_hours)
+    return settings.HELP_PHONE, (settings.HELP_HOURS_JA if lang == "ja" else settings.HELP_HOURS)
+
+
+def local_time_zone(area, lang: str) -> str:
+    """The name of the time zone a person reads times in: their area's, or Tokyo's for someone without
+    an area reading Japanese, or the service's."""
+    return area.time_zone if area is not None else ("Asia/Tokyo" if lang == "ja" else settings.TIME_ZONE)
 
 
 def _language_links(request, current: str) -> list[dict]:
@@ -53,7 +62,7 @@ def _show_local_time(area, lang: str) -> None:
     times), or Tokyo on a Japanese page for someone without an area. Done here, where the area is
     already read for the help block, so it costs no query; a context processor runs before the
     template renders. casserole.middleware.LocalTimeMiddleware puts the default back afterwards."""
-    name = area.time_zone if area is not None else ("Asia/Tokyo" if lang == "ja" else settings.TIME_ZONE)
+    name = local_time_zone(area, lang)
     try:
         timezone.activate(zoneinfo.ZoneInfo(name))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -10,6 +10,11 @@ A failure is never an exception: every backend returns None when it cannot place
 found, timeout, service down, a reply it does not understand). Callers save the profile anyway and
 mark the person "needs placing" so a coordinator can set a pin by hand (`manual_pin`).
 
+`look_up()` says a little more than `geocode()`: whether an empty answer is the postcode's fault (the
+services answered and know no such place) or a service's (it timed out, failed, or knows the postcode
+but not where it is). accounts.people.selectors.postcode_recognised uses it to tell a mistyped
+postcode from a real one the geocoder could not place.
+
 Addresses and postcodes are personal data: never log them, nor put them in an exception message.
 Logs name only the backend and the kind of failure.
 """
@@ -56,6 +61,21 @@ class GeocodeResult:
     source: str
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """What the geocoders made of a postcode (and address): where it is, or nothing."""
+
+    result: GeocodeResult | None
+    # A backend that was asked could not answer: it timed out, failed, sent a reply we do not
+    # understand, or knows the postcode but has no coordinates for it. Then "nothing found" is no
+    # evidence against the postcode.
+    unsure: bool = False
+
+
+# _get_json's answer when the service replied 404: it does not know what was asked.
+_NOT_FOUND = object()
+
+
 class HttpClient(Protocol):
     def get(self, url: str, **kwargs: Any) -> requests.Response: ...
 
@@ -71,7 +91,8 @@ def _valid_coordinates(latitude: Any, longitude: Any) -> tuple[float, float] | N
 
 
 def _get_json(backend: str, url: str, *, http: HttpClient | None, params: dict[str, str] | None = None) -> Any:
-    """The decoded JSON body of a 200 reply, or None (warning logged: backend and error type only)."""
+    """The decoded JSON body of a 200 reply, _NOT_FOUND for a 404, or None when the service failed
+    (warning logged: backend and error type only)."""
     client = http if http is not None else requests
     try:
         response = client.get(url, params=params, timeout=TIMEOUT_SECONDS, headers={"Accept": "application/json"})
@@ -84,7 +105,7 @@ def _get_json(backend: str, url: str, *, http: HttpClient | None, params: dict[s
     if response.status_code == 404:
         # Not a fault: the service does not know this postcode or address.
         logger.info("Geocoder %s: not found", backend)
-        return None
+        return _NOT_FOUND
     if response.status_code != 200:
         logger.warning("Geocoder %s: HTTP status %s", backend, response.status_code)
         return None
@@ -97,23 +118,30 @@ def _get_json(backend: str, url: str, *, http: HttpClient | None, params: dict[s
 
 def geocode_uk_postcode(postcode: str, *, http: HttpClient | None = None) -> GeocodeResult | None:
     """A UK postcode through postcodes.io; the ward (or, failing that, the borough) as neighbourhood."""
+    return _look_up_uk_postcode(postcode, http=http).result
+
+
+def _look_up_uk_postcode(postcode: str, *, http: HttpClient | None) -> Lookup:
     canonical = normalise_uk_postcode(postcode)
     if canonical is None:
-        return None
+        return Lookup(None)
     url = UK_POSTCODES_URL.format(postcode=canonical.replace(" ", ""))
     data = _get_json(GeocodeSource.UK_POSTCODES, url, http=http)
+    if data is _NOT_FOUND:
+        # postcodes.io answers 404 for a postcode that does not exist (or no longer does).
+        return Lookup(None)
     result = data.get("result") if isinstance(data, dict) else None
     if not isinstance(result, dict):
         if data is not None:
             logger.warning("Geocoder %s: unexpected reply", GeocodeSource.UK_POSTCODES)
-        return None
+        return Lookup(None, unsure=True)
     # Terminated or newly issued postcodes can come back without coordinates.
     coordinates = _valid_coordinates(result.get("latitude"), result.get("longitude"))
     if coordinates is None:
         logger.warning("Geocoder %s: reply without usable coordinates", GeocodeSource.UK_POSTCODES)
-        return None
+        return Lookup(None, unsure=True)
     neighbourhood = result.get("admin_ward") or result.get("admin_district") or ""
-    return GeocodeResult(*coordinates, neighbourhood=str(neighbourhood), source=GeocodeSource.UK_POSTCODES)
+    return Lookup(GeocodeResult(*coordinates, neighbourhood=str(neighbourhood), source=GeocodeSource.UK_POSTCODES))
 
 
 _JP_PREFECTURE = re.compile(r"^(?:東京都|北海道|大阪府|京都府|.{2,3}県)")
@@ -138,31 +166,36 @@ def jp_neighbourhood(address: str) -> str:
 def geocode_jp_address(address: str, *, http: HttpClient | None = None) -> GeocodeResult | None:
     """A Japanese address through GSI's address search (the first, best match); the ward and town of
     the address given (or of GSI's title) as neighbourhood."""
+    return _look_up_jp_address(address, http=http).result
+
+
+def _look_up_jp_address(address: str, *, http: HttpClient | None) -> Lookup:
     query = unicodedata.normalize("NFKC", address or "").strip()
     if not query:
-        return None
+        return Lookup(None)
     data = _get_json(GeocodeSource.JP_GSI, JP_GSI_URL, http=http, params={"q": query})
-    if data is None:
-        return None
+    if data is None or data is _NOT_FOUND:
+        # GSI answers "not found" with an empty list: a 404 means the service itself moved or failed.
+        return Lookup(None, unsure=True)
     if not isinstance(data, list):
         logger.warning("Geocoder %s: unexpected reply", GeocodeSource.JP_GSI)
-        return None
+        return Lookup(None, unsure=True)
     if not data:
         logger.info("Geocoder %s: not found", GeocodeSource.JP_GSI)
-        return None
+        return Lookup(None)
     feature = data[0]
     try:
         longitude, latitude = feature["geometry"]["coordinates"][:2]
         title = feature.get("properties", {}).get("title", "")
     except (KeyError, TypeError, ValueError, AttributeError):
         logger.warning("Geocoder %s: unexpected reply", GeocodeSource.JP_GSI)
-        return None
+        return Lookup(None, unsure=True)
     coordinates = _valid_coordinates(latitude, longitude)
     if coordinates is None:
         logger.warning("Geocoder %s: reply without usable coordinates", GeocodeSource.JP_GSI)
-        return None
+        return Lookup(None, unsure=True)
     neighbourhood = jp_neighbourhood(query) or jp_neighbourhood(str(title or ""))
-    return GeocodeResult(*coordinates, neighbourhood=neighbourhood, source=GeocodeSource.JP_GSI)
+    return Lookup(GeocodeResult(*coordinates, neighbourhood=neighbourhood, source=GeocodeSource.JP_GSI))
 
 
 def geocode_offline(*, country: str, postcode: str, language: str | None = None) -> GeocodeResult | None:
@@ -187,30 +220,46 @@ def geocode_offline(*, country: str, postcode: str, language: str | None = None)
     )
 
 
-def _online(*, country: str, postcode: str, address: str, http: HttpClient | None) -> GeocodeResult | None:
+def knows_postcode_area(*, country: str, postcode: str) -> bool:
+    """Whether the offline table has the postcode's district ("E8") or 3-digit area ("154"), whichever
+    backend settings.GEOCODER names: the table lists the areas that exist."""
+    from casserole.models import PostcodeCentroid  # see geocode_offline
+
+    prefix = postcode_prefix(country=country, postcode=postcode)
+    return prefix is not None and PostcodeCentroid.objects.filter(country=country, prefix=prefix).exists()
+
+
+def _online(*, country: str, postcode: str, address: str, http: HttpClient | None) -> Lookup:
     if country == "GB":
-        return geocode_uk_postcode(postcode, http=http)
+        return _look_up_uk_postcode(postcode, http=http)
     # GSI searches addresses, not postcodes: the postcode alone finds nothing useful.
-    return geocode_jp_address(address, http=http)
+    return _look_up_jp_address(address, http=http)
 
 
 def geocode(*, country: str, postcode: str, address: str = "", http: HttpClient | None = None) -> GeocodeResult | None:
     """Place a person from their postcode (and, in Japan, address) with the backend in settings.GEOCODER.
     None means "needs placing": save the profile anyway and let a coordinator set the pin."""
+    return look_up(country=country, postcode=postcode, address=address, http=http).result
+
+
+def look_up(*, country: str, postcode: str, address: str = "", http: HttpClient | None = None) -> Lookup:
+    """`geocode()`, saying also whether a backend could not answer (Lookup.unsure). A backend the
+    setting does not use for this country is not asked and makes nothing unsure."""
     country = (country or "").upper()
     if country not in ("GB", "JP"):
         raise ValueError(f"Unsupported country: {country!r}")
     backend = settings.GEOCODER
     if backend == "offline":
-        return geocode_offline(country=country, postcode=postcode)
+        return Lookup(geocode_offline(country=country, postcode=postcode))
     if backend == "uk_postcodes":
-        return geocode_uk_postcode(postcode, http=http) if country == "GB" else None
+        return _look_up_uk_postcode(postcode, http=http) if country == "GB" else Lookup(None)
     if backend == "jp_gsi":
-        return geocode_jp_address(address, http=http) if country == "JP" else None
+        return _look_up_jp_address(address, http=http) if country == "JP" else Lookup(None)
     if backend == "chain":
-        return _online(country=country, postcode=postcode, address=address, http=http) or geocode_offline(
-            country=country, postcode=postcode
-        )
+        online = _online(country=country, postcode=postcode, address=address, http=http)
+        if online.result is not None:
+            return online
+        return Lookup(geocode_offline(country=country, postcode=postcode), unsure=online.unsure)
     raise ValueError(f"Unknown GEOCODER: {backend!r}")
 
 

@@ -33,6 +33,8 @@ elif len(SECRET_KEY) < 50 and not DEBUG:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The service's name in emails (django.contrib.sites is not installed: there is no Site to name it).
+SITE_NAME = "Casserole"
 
 INSTALLED_APPS = [
     "casserole.admin_site.CasseroleAdminConfig",
@@ -150,18 +152,32 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # headers. Three wrong codes end the attempt.
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 15 * 60
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "Casserole: "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{SITE_NAME}: "
+# People are emailed when their password is changed, set or reset, or an address is changed or removed
+# (ASVS 5.0 V6.3.7), so someone who did not do it finds out. Every allauth email has our own wording in
+# templates/account/email/ (tests/accounts/people/test_account_emails.py checks each is overridden).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {
     # The 11th failed sign-in for one email (or from one address) within 5 minutes is refused.
     "login_failed": "10/5m/ip,10/5m/key",
     "login": "30/m/ip",
-    "signup": "10/5m/ip",
+    # Sign-up forms sent from one address, errors included. Volunteers often sign up together at an
+    # event on one Wi-Fi (one address): 100 an hour lets about 50 of them in with a mistake each, and
+    # is still far below allauth's own default (20 a minute). An unconfirmed account can do nothing.
+    "signup": "100/h/ip",
+    # Sign-ups with one email address that would send it an email (a confirmation link, or "you already
+    # have an account"): a fourth within the hour is refused, so nobody can flood someone's inbox. Not
+    # an allauth action: accounts.people.allauth_forms.SignupForm consumes it.
+    "signup_by_email": "3/h/key",
     "reset_password": "10/5m/ip,5/5m/key",
     "reset_password_from_key": "10/5m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
     "confirm_email": "1/3m/key",
     "reauthenticate": "10/m/user",
+    # "Please call me" requests (meals.callbacks): 5 an hour from one address, 3 a day for one number.
+    "callback_request": "5/h/ip",
+    "callback_request_phone": "3/d/key",
 }
 
 # django-otp: TOTP + single-use backup codes. Codes are throttled after failures.
@@ -186,6 +202,13 @@ IDENTITY_IMAGE_MAX_BYTES = env_int("IDENTITY_IMAGE_MAX_BYTES", 10 * 1024 * 1024,
 # Verify, don't retain: an identity photo is deleted when a coordinator decides, and the daily
 # `manage.py purge_identity_images` deletes any still undecided after this many days.
 IDENTITY_IMAGE_RETENTION_DAYS = env_int("IDENTITY_IMAGE_RETENTION_DAYS", 7, minimum=1)
+# "Please call me" requests (meals.callbacks): the confirmation page says a coordinator will phone
+# within this many working days; a request is deleted this many days after its call is dealt with
+# (daily `manage.py purge_callbacks`); a form sent sooner than this many seconds after the page was
+# opened is taken for a bot's (nothing is stored, the page says the same).
+CALLBACK_WORKING_DAYS = env_int("CALLBACK_WORKING_DAYS", 2, minimum=1)
+CALLBACK_RETENTION_DAYS = env_int("CALLBACK_RETENTION_DAYS", 90, minimum=1)
+CALLBACK_MIN_SECONDS = env_int("CALLBACK_MIN_SECONDS", 3, minimum=0)
 
 # Sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True
@@ -209,6 +232,10 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto and appends to X-Forwarded-For.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# allauth reads the visitor's address for its per-address limits from X-Forwarded-For behind our proxy
+# (the right-most entry, which our proxy appends: casserole.audit.client_ip reads the same one), not
+# from REMOTE_ADDR, which would be the proxy's for everyone.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if BEHIND_PROXY else 0
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

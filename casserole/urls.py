@@ -15,6 +15,7 @@ from accounts.people import urls as people_urls
 from accounts.review import urls as review_urls
 from accounts.review import views as review_views
 from casserole import views
+from meals.callbacks import urls as callbacks_urls
 from meals.matching import urls as matching_urls
 from meals.proxy import urls as proxy_urls
 from meals.records import urls as records_urls
@@ -24,13 +25,19 @@ from meals.workspace import urls as workspace_urls
 from training import views as training_views
 
 account_patterns = people_urls.account_urlpatterns + onboarding_urls.urlpatterns
-coordinator_patterns = workspace_urls.urlpatterns + people_urls.coordinator_urlpatterns + review_urls.urlpatterns
+coordinator_patterns = (
+    workspace_urls.urlpatterns
+    + people_urls.coordinator_urlpatterns
+    + review_urls.urlpatterns
+    + callbacks_urls.coordinator_urlpatterns
+)
 meals_patterns = (
     referrals_urls.urlpatterns
     + proxy_urls.urlpatterns
     + triage_urls.urlpatterns
     + records_urls.urlpatterns
     + matching_urls.urlpatterns
+    + callbacks_urls.urlpatterns
 )
 
 urlpatterns = [

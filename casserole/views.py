@@ -3,7 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from casserole import audit
+from casserole import audit, rate_limits
 
 
 @require_GET
@@ -40,4 +40,6 @@ def page_not_found(request, exception=None):
 
 
 def too_many_requests(request, exception=None):
-    return render(request, "429.html", status=429)
+    kind, minutes = rate_limits.limited_page(request)
+    context = {"kind": kind, "heading": rate_limits.HEADINGS[kind], "minutes": minutes}
+    return render(request, "429.html", context, status=429)

@@ -1,5 +1,6 @@
 """The meals app's models, one module per capability (Django imports this one)."""
 
+from meals.callbacks.models import CallbackRequest  # noqa: F401
 from meals.diners.models import JP_ALLERGENS, UK_ALLERGENS, Allergen, Diner, ProxyAccess, Weekday  # noqa: F401
 from meals.matching.models import Match, MatchChangeRequest  # noqa: F401
 from meals.referrals.models import AreaWaitlistEntry, Referral, ReferralDraft  # noqa: F401

@@ -18,7 +18,7 @@ from casserole.models import PostcodeCentroid
 PROFILE = {
     "full_name": "Cathy Cook",
     "name_reading": "",
-    "phone": "+442079460018",
+    "phone": "+442071234567",  # a drama number (020 7946 0xxx) would be refused by the profile form
     "country": "GB",
     "address_line1": "1 Mare Street",
     "address_line2": "",
@@ -59,3 +59,26 @@ def photo_check(cook: User) -> IdentityCheck:
 
 def approve_identity(cook: User, *, by: User) -> IdentityCheck:
     return review_services.record_seen_in_person(by=by, cook=cook, document_type=IdentityCheck.DocumentType.PASSPORT)
+
+
+# Where a cook can be on their way to cooking: the account pages say something true in each.
+COOK_STATES = ("no_profile", "pending", "active", "suspended")
+
+
+def cook_in_state(cook: User, state: str, *, coordinator: User, course, **profile) -> User:
+    """`cook` brought to `state`: no profile yet; a profile (PROFILE with `profile`'s changes: E8 in
+    area A unless they say otherwise) and nothing else (pending); approved by `coordinator` (active);
+    or approved and then suspended."""
+    from tests.training.conftest import certify
+
+    if state == "no_profile":
+        return cook
+    make_profile(cook, **profile)
+    if state == "pending":
+        return cook
+    approve_identity(cook, by=coordinator)
+    certify(cook, course)
+    review_services.approve_cook(by=coordinator, cook=cook)
+    if state == "suspended":
+        review_services.suspend_cook(by=coordinator, cook=cook, reason="We need to talk about the last visit.")
+    return cook

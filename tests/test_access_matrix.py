@@ -43,6 +43,7 @@ from tests.conftest import (
     verified_client,
 )
 from tests.factories import CookProfileFactory, CoordinatorFactory, MatchFactory, UserFactory
+from tests.meals.callbacks.conftest import make_callback
 from tests.meals.conftest import make_active_cook, submit
 from tests.onboarding import cover_e8, make_profile, photo_check
 from training.models import Attempt
@@ -221,7 +222,7 @@ ROWS = [
         COOK_PAGE,
         {
             "full_name": "Cathy Cook",
-            "phone": "+442079460018",
+            "phone": "+442071234567",
             "country": "GB",
             "address_line1": "3 Church Street",
             "town": "London",
@@ -426,6 +427,29 @@ ROWS = [
     Row("/en/coordinator/matches/{cook_match_a}/status/delete/", "GET", AREA_A_NOT_FOUND),
     Row("/en/coordinator/diners/{diner_a}/second-cook/", "GET", AREA_A_PAGE),
     Row("/en/coordinator/diners/{diner_a}/second-cook/", "POST", AREA_A_PAGE, {"cook": "987654"}),
+    # "Please call me" (meals.callbacks): anyone may ask, with no account. Without a request sent from this
+    # session the confirmation sends you back to the form. Areas A and B each have a call-back waiting.
+    Row("/en/call-me/", "GET", PUBLIC),
+    Row("/ja/call-me/", "GET", PUBLIC),
+    Row("/en/call-me/", "POST", PUBLIC, {"name": ""}),  # the form with its errors
+    Row("/en/call-me/sent/", "GET", expect(FOUND)),
+    Row("/en/call-me/sent/", "POST", expect(NOT_ALLOWED)),
+    Row("/en/call-me/no-club/", "GET", PUBLIC),
+    Row("/en/call-me/no-club/", "POST", expect(NOT_ALLOWED)),
+    Row("/en/coordinator/call-backs/", "GET", COORDINATOR_PAGE),
+    Row("/ja/coordinator/call-backs/", "GET", COORDINATOR_PAGE),
+    Row("/en/coordinator/call-backs/", "POST", COORDINATOR_NOT_ALLOWED),
+    Row("/en/coordinator/call-backs/{callback_a}/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/call-backs/{callback_a}/", "POST", AREA_A_PAGE, {"outcome": ""}),  # with its error
+    Row("/en/coordinator/call-backs/{callback_a}/", "POST", AREA_A_REDIRECT, {"outcome": "not_needed"}),
+    Row("/en/coordinator/call-backs/{callback_b}/", "GET", AREA_B_PAGE),
+    Row(
+        "/en/coordinator/call-backs/{callback_b}/",
+        "POST",
+        expect(FOUND, referrer=FORBIDDEN, cook=FORBIDDEN, coordinator_a=NOT_FOUND),
+        {"outcome": "unreachable"},
+    ),
+    Row("/en/coordinator/call-backs/987654/", "GET", AREA_A_NOT_FOUND),
     # Ids no table can hold: these used to reach the database and crash (a 500).
     Row("/en/diners/99999999999999999999/", "GET", OUT_OF_RANGE),
     Row("/en/diners/9223372036854775808/schedule/", "GET", OUT_OF_RANGE),
@@ -575,6 +599,7 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
         "membership_a": str(CoordinatorMembership.objects.get(user=other).pk),
         "email_key": EmailConfirmationHMAC(address).key,
         "cook_pk": str(users["cook"].pk),
+        "callback_a": str(make_callback(area_a).pk),
         "totp_device": str(users["coordinator_a"].totpdevice_set.get().pk),
         "user_content_type": str(ContentType.objects.get_for_model(User).pk),
         "lesson_slug": course.lessons.order_by("order").first().slug,
@@ -586,10 +611,11 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
 
 
 def _objects_in_area_b(area_b) -> dict[str, str]:
-    """A cook of area B waiting for approval: coordinator B's to look after."""
+    """A cook of area B waiting for approval and a call-back waiting in area B: coordinator B's to look after."""
     profile = CookProfileFactory(user__email="cook-b@example.org", user__home_area=area_b)
     move = waiting_move_for(profile, country="JP", address_line1="世田谷1-2-3", postcode="154-0017")
-    return {"cook_b": str(profile.user_id), "cook_move_b": str(move.pk)}
+    callback = make_callback(area_b, name="山田 花子", phone="+81334123456")
+    return {"cook_b": str(profile.user_id), "cook_move_b": str(move.pk), "callback_b": str(callback.pk)}
 
 
 def waiting_move_for(profile, **address) -> CookMove:

@@ -147,7 +147,7 @@ def test_health_allergy_and_address_details_never_reach_the_logs(
         ANSWERS["access_notes"],
         ANSWERS["address_line1"],
         ANSWERS["dietary_needs"],
-        "2079460123",
+        "2071234567",  # the diner's phone (ANSWERS), in any format
     }
     with django_capture_on_commit_callbacks(execute=True):
         referral = submit(by=referrer, allergy_notes="Kiwi fruit and strawberries")

@@ -8,6 +8,10 @@ import yaml
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 LANGUAGES = ("en", "ja")
+# Every version on file, oldest first. Past attempts and certificates point at the version they were
+# taken on, so a version is never removed; new attempts use CURRENT_VERSION (load_courses).
+VERSIONS = ("v1", "v2")
+CURRENT_VERSION = "v2"
 # libyaml's loader where it is installed: the pure-Python one takes most of a second for the bank.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -87,6 +91,8 @@ def read_course(version: str, root: Path = CONTENT_DIR) -> CourseContent:
             for part in ("text", "explanation"):
                 if not str(text.get(part) or "").strip():
                     raise ContentError(f"question {key} has no {part} in {lang}")
+        if not isinstance(question.get("compulsory", False), bool):
+            raise ContentError(f"question {key}: compulsory must be true or false")
         if not isinstance(question.get("answer"), int):
             raise ContentError(f"question {key}: answer must be the index of the right option")
         counts = {len(question[lang]["options"]) for lang in LANGUAGES}
@@ -94,7 +100,8 @@ def read_course(version: str, root: Path = CONTENT_DIR) -> CourseContent:
             raise ContentError(f"question {key}: options differ between languages or the answer is out of range")
     per_lesson = int(meta.get("questions_per_lesson", 2))
     for slug in lessons:
-        if sum(1 for q in questions if q["lesson"] == slug) < per_lesson:
+        # Compulsory questions are drawn every time on top of these, so they do not count.
+        if sum(1 for q in questions if q["lesson"] == slug and not q.get("compulsory")) < per_lesson:
             raise ContentError(f"lesson {slug} has fewer than {per_lesson} questions")
     return CourseContent(
         version=version,

@@ -23,6 +23,8 @@ class QuizForm(forms.Form):
             )
             # Questions are the page's main content: a larger legend (see templates/forms/radios.html).
             self.fields[f"q{item.pk}"].legend_size = "m"
+            if question.compulsory:
+                self.fields[f"q{item.pk}"].help_text = _("Must be right: you need this answer right to pass.")
 
     def answers(self) -> dict[int, int]:
         return {item.pk: self.cleaned_data[f"q{item.pk}"] for item in self.items}

@@ -77,6 +77,9 @@ class Question(models.Model):
     answer = models.PositiveSmallIntegerField(help_text="Index of the correct option (0-based).")
     explanation_en = models.TextField()
     explanation_ja = models.TextField()
+    # Drawn in every attempt, and a wrong answer fails the attempt whatever the score: what to do in
+    # an emergency and when not to cook, which no cook may get wrong.
+    compulsory = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
 
     class Meta:

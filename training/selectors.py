@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from training.models import Attempt, Certificate, Course, Lesson, LessonProgress
@@ -29,13 +29,18 @@ def course_overview(*, user, course: Course) -> dict:
     """Lessons with the cook's progress, the open attempt, the last result and the certificate."""
     lessons = list(
         Lesson.objects.filter(course=course)
-        .annotate(done=Exists(LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))))
+        .annotate(
+            done=Exists(LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"))),
+            # Counted with the lessons, not in a query of its own: the checklist's budget is fixed.
+            compulsory=Count("questions", filter=Q(questions__is_active=True, questions__compulsory=True)),
+        )
         .order_by("order")
     )
     attempts = list(Attempt.objects.filter(user=user, course=course).order_by("-started_at")[:20])
     open_attempt = next((a for a in attempts if a.submitted_at is None), None)
     finished = [a for a in attempts if a.submitted_at is not None]
     done = sum(1 for lesson in lessons if lesson.done)
+    compulsory = sum(lesson.compulsory for lesson in lessons)
     return {
         "course": course,
         "lessons": lessons,
@@ -45,6 +50,9 @@ def course_overview(*, user, course: Course) -> dict:
         "open_attempt": open_attempt,
         "last_attempt": finished[0] if finished else None,
         "certificate": latest_certificate(user),
+        # Every quiz: `questions_per_lesson` from each lesson, and every compulsory question.
+        "question_count": course.questions_per_lesson * len(lessons) + compulsory,
+        "compulsory_count": compulsory,
     }
 
 

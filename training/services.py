@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from casserole import audit
 from casserole.errors import DomainError
 from casserole.mail import absolute_url, queue_templated_email
-from training.content import read_course
+from training.content import CURRENT_VERSION, VERSIONS, read_course
 from training.models import (
     Attempt,
     AttemptQuestion,
@@ -85,6 +85,7 @@ def load_course(*, version: str, make_current: bool = True) -> Course:
                 "answer": item["answer"],
                 "explanation_en": item["en"]["explanation"],
                 "explanation_ja": item["ja"]["explanation"],
+                "compulsory": item.get("compulsory", False),
                 "is_active": True,
             },
         )
@@ -97,6 +98,15 @@ def load_course(*, version: str, make_current: bool = True) -> Course:
 
 
 @transaction.atomic
+def load_courses() -> Course:
+    """Load every version on file and make CURRENT_VERSION the current one: older versions stay, so
+    past attempts keep their questions and their certificates stay valid until they expire."""
+    for version in VERSIONS:
+        load_course(version=version, make_current=version == CURRENT_VERSION)
+    return Course.objects.get(version=CURRENT_VERSION)
+
+
+@transaction.atomic
 def complete_lesson(*, user, lesson: Lesson) -> None:
     """Record that the cook has read a lesson. Reading it again changes nothing."""
     _, created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
@@ -105,9 +115,9 @@ def complete_lesson(*, user, lesson: Lesson) -> None:
 
 
 def start_attempt(*, user, course: Course, rng: random.Random | None = None) -> Attempt:
-    """Start a quiz once every lesson is read: draw `questions_per_lesson` questions from every
-    lesson, in random order. An attempt already open is returned instead, so a double-click or a
-    reload never draws twice."""
+    """Start a quiz once every lesson is read: every compulsory question, and `questions_per_lesson`
+    of the others from every lesson, in random order. An attempt already open is returned instead,
+    so a double-click or a reload never draws twice."""
     open_attempt = Attempt.objects.filter(user=user, course=course, submitted_at__isnull=True).first()
     if open_attempt is not None:
         return open_attempt
@@ -118,7 +128,10 @@ def start_attempt(*, user, course: Course, rng: random.Random | None = None) -> 
     drawn: list[Question] = []
     by_lesson: dict[int, list[Question]] = {}
     for question in Question.objects.filter(course=course, is_active=True).order_by("key"):
-        by_lesson.setdefault(question.lesson_id, []).append(question)
+        if question.compulsory:
+            drawn.append(question)
+        else:
+            by_lesson.setdefault(question.lesson_id, []).append(question)
     for questions in by_lesson.values():
         drawn.extend(rng.sample(questions, min(course.questions_per_lesson, len(questions))))
     rng.shuffle(drawn)
@@ -139,7 +152,8 @@ def start_attempt(*, user, course: Course, rng: random.Random | None = None) -> 
 def submit_attempt(*, user, attempt: Attempt, answers: dict[int, int]) -> Attempt:
     """Score an attempt on the server from its own drawn questions only. `answers` maps
     AttemptQuestion ids to chosen option indexes; anything else in it is ignored. A submitted
-    attempt cannot be submitted again. Passing issues a certificate."""
+    attempt cannot be submitted again. Passing needs the pass mark and every compulsory question
+    right; it issues a certificate."""
     attempt = Attempt.objects.select_for_update().get(pk=attempt.pk, user=user)
     if attempt.submitted_at is not None:
         raise TrainingError(_("You have already finished this quiz. Start a new one to try again."))
@@ -158,10 +172,14 @@ def submit_attempt(*, user, attempt: Attempt, answers: dict[int, int]) -> Attemp
     AttemptQuestion.objects.bulk_update(items, ["chosen", "is_correct"])
     attempt.score = score
     attempt.submitted_at = timezone.now()
-    attempt.passed = score * 100 >= attempt.course.pass_mark_percent * attempt.total
+    compulsory_wrong = sum(1 for item in items if item.question.compulsory and not item.is_correct)
+    attempt.passed = score * 100 >= attempt.course.pass_mark_percent * attempt.total and not compulsory_wrong
     attempt.save(update_fields=["score", "submitted_at", "passed"])
     audit.record(
-        action=audit.Action.QUIZ_SUBMITTED, actor=user, obj=attempt, detail={"score": score, "total": attempt.total}
+        action=audit.Action.QUIZ_SUBMITTED,
+        actor=user,
+        obj=attempt,
+        detail={"score": score, "total": attempt.total, "compulsory_wrong": compulsory_wrong},
     )
     if attempt.passed:
         _issue_certificate(user=user, attempt=attempt)

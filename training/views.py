@@ -73,7 +73,8 @@ def quiz(request, pk: int):
         except services.TrainingError as error:
             messages.error(request, str(error))
         return redirect("training:result", pk=attempt.pk)
-    return render(request, "training/quiz.html", {"attempt": attempt, "form": form})
+    compulsory = sum(1 for item in items if item.question.compulsory)
+    return render(request, "training/quiz.html", {"attempt": attempt, "form": form, "compulsory": compulsory})
 
 
 @cook_required
@@ -84,12 +85,14 @@ def result(request, pk: int):
     if attempt.submitted_at is None:
         return redirect("training:quiz", pk=attempt.pk)
     items = selectors.attempt_items(attempt)
+    wrong = [item for item in items if not item.is_correct]
     return render(
         request,
         "training/result.html",
         {
             "attempt": attempt,
-            "wrong": [item for item in items if not item.is_correct],
+            "wrong": wrong,
+            "compulsory_wrong": [item for item in wrong if item.question.compulsory],
             "certificate": getattr(attempt, "certificate", None) if attempt.passed else None,
         },
     )

@@ -14,7 +14,7 @@ from accounts.onboarding.models import CookProfile, IdentityCheck
 from accounts.onboarding.services import default_distance_unit
 from accounts.people.models import Area
 from casserole.addresses import PostalAddressFields
-from casserole.phones import normalise_phone
+from casserole.phones import clean_phone
 from casserole.text import TextField
 
 MAX_TRAVEL_DISTANCE = Decimal(50)
@@ -158,11 +158,10 @@ class CookProfileForm(PostalAddressFields):
             # in PostalAddressFields).
             return cleaned
         if "phone" in cleaned:
-            phone = normalise_phone(cleaned["phone"], country=country)
-            if phone is None:
-                self.add_error("phone", _("Enter a phone number, like 020 7946 0018 or 03-1234-5678"))
-            else:
-                cleaned["phone"] = phone
+            try:
+                cleaned["phone"] = clean_phone(cleaned["phone"], country=country)
+            except forms.ValidationError as error:
+                self.add_error("phone", error)
         return cleaned
 
 

@@ -24,9 +24,9 @@ from accounts.onboarding.eligibility import identity_approved
 from accounts.onboarding.models import CookMove, CookProfile, IdentityCheck
 from accounts.people.models import Area, User
 from accounts.people.notices import notify_coordinators
-from accounts.people.selectors import area_for_postcode
+from accounts.people.selectors import area_for_postcode, postcode_recognised
 from casserole import audit, geocoding
-from casserole.addresses import address_for_geocoder
+from casserole.addresses import UNRECOGNISED_POSTCODE, address_for_geocoder
 from casserole.errors import DomainError
 from casserole.mail import absolute_url, queue_templated_email
 
@@ -35,6 +35,11 @@ logger = logging.getLogger(__name__)
 
 class OnboardingError(DomainError):
     """Refused while a cook signs up, or while a coordinator reviews them."""
+
+
+class UnrecognisedPostcodeError(OnboardingError):
+    """The cook's postcode is no place we know (accounts.people.selectors.postcode_recognised): the
+    profile form shows it at the postcode."""
 
 
 # What may hold a cook to their area: each check takes the cook and returns why they may not move to
@@ -84,8 +89,10 @@ def save_cook_profile(
 ) -> CookProfile:
     """Create or update a cook's profile. The postcode decides the area (and so which coordinators
     look after them and whether distances are in km or miles); the geocoder places them, and when it
-    cannot the profile still saves and the cook "needs placing" until a coordinator sets a pin.
-    `postcode` and `phone` arrive in canonical form (the form normalised them).
+    cannot the profile still saves and the cook "needs placing" until a coordinator sets a pin. A new
+    address whose postcode no area covers and nothing recognises is refused (UnrecognisedPostcodeError)
+    rather than saved as "no club near you". `postcode` and `phone` arrive in canonical form (the form
+    normalised them).
 
     A cook belongs to the area whose coordinators approved them. A move to another area is refused
     while anything registered with `hold_cooks_to_their_area` objects (a live match); otherwise an
@@ -103,12 +110,15 @@ def save_cook_profile(
     moved = existing is None or any(getattr(existing, field) != value for field, value in new_address.items())
     # Geocode outside the transaction: an online geocoder may take seconds, and SQLite's write lock
     # must not wait on the network.
-    located = (
-        geocoding.geocode(country=country, postcode=postcode, address=address)
+    lookup = (
+        geocoding.look_up(country=country, postcode=postcode, address=address)
         if moved or existing.needs_placing
         else None
     )
+    located = lookup.result if lookup is not None else None
     area = area_for_postcode(country=country, postcode=postcode)
+    if moved and area is None and not postcode_recognised(country=country, postcode=postcode, lookup=lookup):
+        raise UnrecognisedPostcodeError(str(UNRECOGNISED_POSTCODE))
     # Stored in the unit the cook was shown (miles in the UK, km in Japan); travel_km converts.
     unit = travel_unit or default_distance_unit(country)
 

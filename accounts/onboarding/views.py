@@ -30,7 +30,9 @@ from accounts.onboarding.selectors import (
     waiting_move,
 )
 from accounts.people.models import Area
+from accounts.people.selectors import postcode_recognised
 from casserole.access import cook_required
+from casserole.addresses import UNRECOGNISED_POSTCODE, address_for_geocoder
 from casserole.phones import phone_for_display
 
 
@@ -106,12 +108,34 @@ def profile(request):
                 note_for_diners=data["note_for_diners"],
                 request=request,
             )
+        except cook_services.UnrecognisedPostcodeError as error:
+            form.add_error("postcode", str(error))
         except cook_services.OnboardingError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _saved_message(cook, saved))
             return redirect("accounts:cook_status")
+    elif request.method == "POST":
+        _flag_unrecognised_postcode(form, existing)
     return render(request, "accounts/onboarding/profile.html", {"form": form, "existing": existing, "move": move})
+
+
+def _flag_unrecognised_postcode(form: CookProfileForm, existing: CookProfile | None) -> None:
+    """A form refused for something else says at once that a new postcode is unknown too, rather than
+    only once the rest is fixed (save_cook_profile refuses it the same way when the form is valid)."""
+    data = form.cleaned_data
+    if "country" not in data or "postcode" not in data:
+        return
+    if existing is not None and (existing.country, existing.postcode) == (data["country"], data["postcode"]):
+        return
+    address = address_for_geocoder(
+        country=data["country"],
+        address_line1=data.get("address_line1", ""),
+        address_line2=data.get("address_line2", ""),
+        town=data.get("town", ""),
+    )
+    if not postcode_recognised(country=data["country"], postcode=data["postcode"], address=address):
+        form.add_error("postcode", UNRECOGNISED_POSTCODE)
 
 
 def _saved_message(cook, saved: CookProfile) -> str:

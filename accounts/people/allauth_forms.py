@@ -3,12 +3,14 @@ Email addresses are refused beyond the 254 characters we store (casserole.email_
 
 from allauth.account import app_settings
 from allauth.account import forms as allauth_forms
+from allauth.core import context, ratelimit
 from django import forms
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from casserole.email_addresses import limit_email_length
+from casserole.rate_limits import pause_minutes
 
 _REQUIRED = {
     "login": _("Enter your email address"),
@@ -39,6 +41,28 @@ class LoginForm(GovUKMessagesMixin, allauth_forms.LoginForm):
 
 
 class SignupForm(GovUKMessagesMixin, allauth_forms.SignupForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        email = cleaned_data.get("email")
+        # The per-address limit ("signup_by_email"; the per-network one is allauth's "signup"). Counted
+        # only for a form that would otherwise go through (and email that address, within allauth's
+        # "confirm_email" cooldown), the same whether or not it has an account, so it tells nobody which
+        # addresses have one.
+        if email and not self.errors and not ratelimit.consume(context.request, action="signup_by_email", key=email):
+            minutes = pause_minutes("signup_by_email")
+            self.add_error(
+                "email",
+                ngettext(
+                    "This email address has just been used to sign up several times. Look for our email in your "
+                    "inbox (and in your spam or junk folder), or try again in %(minutes)d minute.",
+                    "This email address has just been used to sign up several times. Look for our email in your "
+                    "inbox (and in your spam or junk folder), or try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+        return cleaned_data
+
     def try_save(self, request):
         if self.account_already_exists:
             # allauth emails the owner instead of making a second account, which skips hashing the new

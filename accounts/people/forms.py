@@ -1,11 +1,22 @@
+from allauth.core import context
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.people.models import Area, User
 from accounts.people.services import apply_signup_details
 from casserole.email_addresses import EmailAddressField
+from casserole.phones import clean_phone, country_of, phone_for_display
 from casserole.text import TextField
+
+# The journeys a sign-up link can start: /accounts/signup/?as=cook and ?as=referrer.
+SIGNUP_JOURNEYS = ("cook", "referrer")
+
+
+def signup_journey(value) -> str:
+    """The journey named by a sign-up link's `as`; "" for none or one we do not know."""
+    return value if value in SIGNUP_JOURNEYS else ""
 
 
 class SignupDetailsForm(forms.Form):
@@ -36,9 +47,25 @@ class SignupDetailsForm(forms.Form):
     )
     field_order = ["full_name", "name_reading", "email", "password1", "password2", "roles"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # `as` (a Python keyword, so added here) says which link the person came by. It rides along in
+        # a hidden field, so a form sent back with an error still knows it. allauth builds this form
+        # itself, so the link's query string is read from the request allauth is handling.
+        self.fields["as"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        request = context.request
+        journey = signup_journey(request.GET.get("as")) if request is not None else ""
+        if journey and not self.is_bound:
+            self.fields["as"].initial = journey
+            self.fields["roles"].initial = [journey]
+
+    def clean_as(self) -> str:
+        return signup_journey(self.cleaned_data.get("as"))
+
     def signup(self, request, user):
         """Called by allauth once the user row exists (the adapter has already saved it)."""
-        apply_signup_details(user=user, data=self.cleaned_data, request=request)
+        data = {**self.cleaned_data, "signed_up_as": self.cleaned_data.get("as", "")}
+        apply_signup_details(user=user, data=data, request=request)
 
 
 class ProfileForm(forms.ModelForm):
@@ -60,6 +87,30 @@ class ProfileForm(forms.ModelForm):
         }
         error_messages = {"full_name": {"required": _("Enter your full name")}}
         field_classes = {"full_name": TextField, "name_reading": TextField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.phone:
+            # As people dial it, not as stored.
+            self.initial["phone"] = phone_for_display(self.instance.phone)
+
+    def clean_phone(self):
+        # A number without "+" is read as one from the person's area; without an area (a coordinator),
+        # from the country of the number they had (the page shows it without its country code), or else
+        # from the page's language.
+        if self.instance.home_area_id:
+            country = self.instance.home_area.country
+        else:
+            country = (self.instance.phone and country_of(self.instance.phone)) or _page_country()
+        return _clean_optional_phone(self.cleaned_data["phone"], country=country)
+
+
+def _page_country() -> str:
+    return Area.Country.JP if get_language() == "ja" else Area.Country.GB
+
+
+def _clean_optional_phone(value: str, *, country: str) -> str:
+    return clean_phone(value, country=country) if value.strip() else ""
 
 
 class OneTimeCodeForm(forms.Form):
@@ -105,9 +156,14 @@ class InvitationAcceptForm(forms.Form):
         error_messages={"required": _("Create a password")},
     )
 
-    def __init__(self, *args, email: str, **kwargs):
+    def __init__(self, *args, email: str, country: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.email = email
+        # The invitation's area: a number without "+" is read as one from there.
+        self.country = country or _page_country()
+
+    def clean_phone(self):
+        return _clean_optional_phone(self.cleaned_data["phone"], country=self.country)
 
     def clean_password(self):
         password = self.cleaned_data["password"]

@@ -80,6 +80,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_cook = models.BooleanField(_("cook"), default=False)
     is_referrer = models.BooleanField(_("referrer"), default=False)
+    # Which link brought the person to sign up ("Sign up to cook", "Start a request for meals"), so that
+    # after confirming the email address they sign in to the next step of that journey.
+    signed_up_as = models.CharField(
+        _("signed up as"),
+        max_length=8,
+        choices=[("cook", _("cook")), ("referrer", _("referrer"))],
+        blank=True,
+    )
     is_coordinator = models.BooleanField(_("coordinator"), default=False)
     home_area = models.ForeignKey(
         Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="residents", verbose_name=_("area")
@@ -115,6 +123,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         if any(unicodedata.east_asian_width(ch) in ("W", "F") for ch in self.full_name):
             return parts[-1] if len(parts) > 1 else ""
         return parts[0] if parts else ""
+
+    @property
+    def journey(self) -> str:
+        """The journey a new account goes on to after its first sign-in: the one the person came for,
+        if they kept that role; otherwise cooking before requesting meals; "" with neither role."""
+        roles = [role for role, has in (("cook", self.is_cook), ("referrer", self.is_referrer)) if has]
+        if self.signed_up_as in roles:
+            return self.signed_up_as
+        return roles[0] if roles else ""
 
     @property
     def needs_second_factor(self) -> bool:

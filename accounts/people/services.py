@@ -224,14 +224,23 @@ def update_profile(*, user: User, full_name: str, name_reading: str, phone: str,
 @transaction.atomic
 def apply_signup_details(*, user: User, data: dict, request=None) -> None:
     """Store what a person said about themselves at sign-up. Only cook and referrer can be chosen
-    here: coordinator and admin come only from an invitation or an admin."""
+    here: coordinator and admin come only from an invitation or an admin. `signed_up_as` is the
+    journey whose link they came by, kept only if they kept that role."""
     roles = set(data.get("roles") or [])
+    came_as = data.get("signed_up_as") or ""
     user.full_name = data["full_name"].strip()
     user.name_reading = (data.get("name_reading") or "").strip()
     user.is_cook = "cook" in roles
     user.is_referrer = "referrer" in roles
-    user.save(update_fields=["full_name", "name_reading", "is_cook", "is_referrer"])
-    audit.record(action=audit.Action.SIGNED_UP, actor=user, obj=user, request=request, detail={"roles": sorted(roles)})
+    user.signed_up_as = came_as if came_as in roles else ""
+    user.save(update_fields=["full_name", "name_reading", "is_cook", "is_referrer", "signed_up_as"])
+    audit.record(
+        action=audit.Action.SIGNED_UP,
+        actor=user,
+        obj=user,
+        request=request,
+        detail={"roles": sorted(roles), "signed_up_as": user.signed_up_as},
+    )
 
 
 # Two-factor ---------------------------------------------------------------------------------------

@@ -177,7 +177,10 @@ def accept_invitation(request, token: str):
         form = forms.Form(request.POST or None)
     else:
         form = InvitationAcceptForm(
-            request.POST or None, initial={"full_name": invitation.full_name}, email=invitation.email
+            request.POST or None,
+            initial={"full_name": invitation.full_name},
+            email=invitation.email,
+            country=invitation.area.country,
         )
     if request.method == "POST" and form.is_valid():
         try:

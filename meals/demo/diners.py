@@ -60,7 +60,7 @@ DINERS = (
         "accepted",
         _hackney(
             relationship="family", full_name="Edith O'Brien", preferred_name="Edie", address_line1="12 Mare Street",
-            postcode="E8 1DY", phone="+442079460123", access_notes="Key safe by the front door. Ring twice.",
+            postcode="E8 1DY", phone="+442071234123", access_notes="Key safe by the front door. Ring twice.",
             allergens=["peanuts", "sesame"], allergy_notes="Kiwi fruit", texture="soft", likes="Fish pie, custard",
             days=["tue", "thu"], emergency_name="Sarah Bennett", emergency_phone="+447911123456",
             emergency_relationship="Daughter",
@@ -72,7 +72,7 @@ DINERS = (
         "submitted",
         _hackney(
             relationship="friend", full_name="Arthur Lewis", preferred_name="Arthur", address_line1="3 Clapton Square",
-            postcode="E5 8HP", phone="+442079460456", access_notes="", allergens=[], likes="Roast dinners",
+            postcode="E5 8HP", phone="+442071234456", access_notes="", allergens=[], likes="Roast dinners",
             days=["mon"], emergency_name="Jim Lewis", emergency_phone="+447911123457",
             emergency_relationship="Son", dietary_needs="Low salt",
         ),
@@ -82,7 +82,7 @@ DINERS = (
         "more_info",
         _hackney(
             relationship="carer", full_name="Nguyễn Thị Lan", preferred_name="Lan",
-            address_line1="40 Homerton High Street", postcode="E9 6AS", phone="+442079460789", access_notes="",
+            address_line1="40 Homerton High Street", postcode="E9 6AS", phone="+442071234789", access_notes="",
             allergens=["crustaceans"], likes="Pho, rice dishes",
             days=["wed", "sat"], emergency_name="Minh Nguyen", emergency_phone="+447911123458",
             emergency_relationship="Nephew",
@@ -94,9 +94,9 @@ DINERS = (
         "accepted",
         _hackney(
             relationship="coordinator", referrer_name="George Harris (called himself)", full_name="George Harris",
-            preferred_name="George", address_line1="5 Englefield Road", postcode="N1 4LH", phone="+442079460999",
+            preferred_name="George", address_line1="5 Englefield Road", postcode="N1 4LH", phone="+442071234999",
             access_notes="Hard of hearing: knock loudly.", allergens=["milk"], texture="minced", likes="Soup",
-            days=["fri"], emergency_name="Priya Patel", emergency_phone="+442079460998",
+            days=["fri"], emergency_name="Priya Patel", emergency_phone="+442071234998",
             emergency_relationship="Neighbour",
             consent_method="phone", concerns_to_referrer=False,
         ),
@@ -107,7 +107,7 @@ DINERS = (
         "declined",
         _hackney(
             relationship="friend", full_name="Doris Clarke", preferred_name="Doris",
-            address_line1="7 Victoria Park Road", postcode="E9 7HD", phone="+442079460321", access_notes="",
+            address_line1="7 Victoria Park Road", postcode="E9 7HD", phone="+442071234321", access_notes="",
             allergens=[], likes="Anything",
             days=["sun"], emergency_name="Paul Clarke", emergency_phone="+447911123459", emergency_relationship="Son",
         ),
@@ -118,7 +118,7 @@ DINERS = (
         "paused",
         _hackney(
             relationship="family", full_name="Walter Green", preferred_name="Wally", address_line1="22 Dalston Lane",
-            postcode="E8 3AZ", phone="+442079460654", access_notes="", allergens=["fish"], likes="Stew",
+            postcode="E8 3AZ", phone="+442071234654", access_notes="", allergens=["fish"], likes="Stew",
             days=["wed"], emergency_name="Sarah Bennett", emergency_phone="+447911123456",
             emergency_relationship="Niece",
         ),
@@ -166,9 +166,9 @@ DINERS = (
         "accepted",
         _hackney(
             relationship="family", full_name="Margaret Davies", preferred_name="Peggy",
-            address_line1="31 Navarino Road", postcode="E8 1AD", phone="+442079460131",
+            address_line1="31 Navarino Road", postcode="E8 1AD", phone="+442071234131",
             access_notes="Ground-floor flat, green door.", allergens=["gluten"], likes="Shepherd's pie, rice pudding",
-            days=["mon", "wed"], emergency_name="Anne Davies", emergency_phone="+442079460132",
+            days=["mon", "wed"], emergency_name="Anne Davies", emergency_phone="+442071234132",
             emergency_relationship="Daughter",
         ),
     ),
@@ -177,10 +177,10 @@ DINERS = (
         "accepted",
         _hackney(
             relationship="social_worker", full_name="Stanley Brooks", preferred_name="Stan",
-            address_line1="14 Lower Clapton Road", postcode="E5 0PD", phone="+442079460141",
+            address_line1="14 Lower Clapton Road", postcode="E5 0PD", phone="+442071234141",
             access_notes="Lift to the 3rd floor; flat 12.", allergens=[], dietary_needs="Diabetic: no sugary puddings",
             likes="Curry, lentil soup", days=["tue", "fri"], emergency_name="Marcia Brooks",
-            emergency_phone="+442079460142", emergency_relationship="Wife",
+            emergency_phone="+442071234142", emergency_relationship="Wife",
         ),
     ),
     DinerSpec(
@@ -188,9 +188,9 @@ DINERS = (
         "accepted",
         _hackney(
             relationship="friend", full_name="Irene Walsh", preferred_name="Reenie",
-            address_line1="9 Morning Lane", postcode="E9 6NA", phone="+442079460151",
+            address_line1="9 Morning Lane", postcode="E9 6NA", phone="+442071234151",
             access_notes="Knock loudly; she takes a while to reach the door.", allergens=["eggs"], texture="soft",
-            likes="Fish, mashed potato", days=["thu"], emergency_name="Kath Moore", emergency_phone="+442079460152",
+            likes="Fish, mashed potato", days=["thu"], emergency_name="Kath Moore", emergency_phone="+442071234152",
             emergency_relationship="Neighbour",
         ),
     ),

@@ -35,7 +35,7 @@ from accounts.onboarding.models import CookProfile
 from accounts.people.models import Area, CoordinatorMembership, User
 from accounts.review import services as cook_services
 from meals.demo.diners import load_demo_diners, load_demo_matches
-from training.models import Certificate, LessonProgress
+from training.models import Attempt, Certificate, LessonProgress
 from training.services import load_course, start_attempt, submit_attempt
 
 DEMO_PASSWORD = "casserole-demo-2026"
@@ -77,9 +77,9 @@ class PersonSpec:
     role: str
     full_name: str
     name_reading: str = ""
-    # Stored as a person's input is (E.164) and valid by the same rules (tests/meals/demo checks it):
-    # London's 020 7946 0xxx, which Ofcom keeps for drama (its mobile drama range, 07700 900xxx, is not
-    # a valid number, so a person could not type it), and made-up Tokyo numbers. The demo never dials.
+    # Stored as a person's input is (E.164) and valid by the same rules (tests/meals/demo checks it).
+    # Not Ofcom's drama ranges (020 7946 0xxx, 07700 900xxx): the forms refuse those, because a diner's
+    # or an emergency contact's number must reach someone. The demo never dials or texts anyone.
     phone: str = ""
     language: str = "en"
     area: str | None = None  # slug of the home area (or of the area a coordinator looks after)
@@ -91,7 +91,7 @@ AREAS = (
         name="Hackney",
         name_ja="ハックニー区",
         country=Area.Country.GB,
-        help_phone="020 7946 0000",
+        help_phone="020 7123 4000",
         help_hours="Monday to Friday, 9am to 5pm",
         help_hours_ja="月曜日から金曜日、午前9時から午後5時",
         distance_unit=Area.DistanceUnit.MILES,
@@ -112,14 +112,14 @@ AREAS = (
     ),
 )
 
-ADMIN = PersonSpec(local_part="admin", role="Admin", full_name="Alex Morgan", phone="+442079460099")
+ADMIN = PersonSpec(local_part="admin", role="Admin", full_name="Alex Morgan", phone="+442071234099")
 
 COORDINATORS = (
     PersonSpec(
         local_part="coordinator.hackney",
         role="Coordinator, Hackney",
         full_name="Grace Okafor",
-        phone="+442079460011",
+        phone="+442071234011",
         area="hackney",
     ),
     PersonSpec(
@@ -155,7 +155,7 @@ COOKS = (
         role="Cook, Hackney: part-way (日本語)",
         full_name="中村 さくら",
         name_reading="ナカムラ サクラ",
-        phone="+442079460412",
+        phone="+442071234412",
         language="ja",
         area="hackney",
     ),
@@ -163,28 +163,28 @@ COOKS = (
         local_part="cook.ready.hackney",
         role="Cook, Hackney: fully set up",
         full_name="Margaret Ellis",
-        phone="+442079460456",
+        phone="+442071234456",
         area="hackney",
     ),
     PersonSpec(
         local_part="cook.expired.hackney",
         role="Cook, Hackney: food-safety certificate expired",
         full_name="Peter Walsh",
-        phone="+442079460421",
+        phone="+442071234421",
         area="hackney",
     ),
     PersonSpec(
         local_part="cook.rejected.hackney",
         role="Cook, Hackney: identity photo not approved",
         full_name="Ruth Adeyemi",
-        phone="+442079460454",
+        phone="+442071234454",
         area="hackney",
     ),
     PersonSpec(
         local_part="cook.approval.hackney",
         role="Cook, Hackney: waiting for the coordinator's approval",
         full_name="Owen Price",
-        phone="+442079460487",
+        phone="+442071234487",
         area="hackney",
     ),
     PersonSpec(
@@ -240,7 +240,7 @@ REFERRERS = (
         local_part="referrer.hackney",
         role="Referrer, Hackney: a diner's daughter",
         full_name="Sarah Bennett",
-        phone="+442079460489",
+        phone="+442071234489",
         area="hackney",
     ),
     PersonSpec(
@@ -330,7 +330,7 @@ class DemoLoader:
             cook=user,
             full_name=user.full_name,
             name_reading=user.name_reading,
-            phone=user.phone or ("+442079460000" if area_slug == "hackney" else "+81355550100"),
+            phone=user.phone or ("+442071234000" if area_slug == "hackney" else "+81355550100"),
             country=address["country"],
             address_line1=address["address_line1"].format(n=digit),
             address_line2="",
@@ -349,7 +349,8 @@ class DemoLoader:
     def training(self, cooks: dict[str, User]) -> None:
         """The food-safety course, and cooks mid-course (half the lessons read), passed (certificate
         valid) and expired (passed over three years ago)."""
-        course = load_course(version="v1")
+        old_course = load_course(version="v1", make_current=False)  # past attempts and certificates are on v1
+        course = load_course(version="v2")
         lessons = list(course.lessons.order_by("order"))
         for local_part, user in cooks.items():
             stage = local_part.split(".")[1]
@@ -359,7 +360,13 @@ class DemoLoader:
                 self._upsert(LessonProgress, lookup={"user": user, "lesson": lesson}, values={})
             certified = stage in ("ready", "expired", "approval", "suspended")
             if certified and not Certificate.objects.filter(user=user).exists():
-                self._demo_certificate(user, course, expired=stage == "expired")
+                if stage == "expired":
+                    # Passed over three years ago: on the course as it was then (v2 is newer than that).
+                    for lesson in old_course.lessons.all():
+                        self._upsert(LessonProgress, lookup={"user": user, "lesson": lesson}, values={})
+                    self._demo_certificate(user, old_course, expired=True)
+                else:
+                    self._demo_certificate(user, course, expired=False)
 
     def _demo_certificate(self, user: User, course, *, expired: bool) -> None:
         # A real attempt, answered correctly, so the result and certificate pages have something true to show.
@@ -369,6 +376,7 @@ class DemoLoader:
         self.created += 2
         if expired:
             issued = timezone.now() - timedelta(days=settings.CERTIFICATE_VALID_DAYS + 30)
+            Attempt.objects.filter(pk=attempt.pk).update(started_at=issued, submitted_at=issued)
             Certificate.objects.filter(attempt=attempt).update(
                 issued_at=issued, expires_at=issued + timedelta(days=settings.CERTIFICATE_VALID_DAYS)
             )

@@ -9,52 +9,37 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.people.models import Area
+from casserole import allergens as allergen_table
 from casserole.addresses import PostalAddress
 from casserole.cells import cell_latitude_expression, cell_longitude_expression
 from casserole.geocoding import GeocodeSource
 
 
-class Allergen(models.TextChoices):
-    """The 14 allergens UK law requires to be declared and Japan's 8 specified allergens (特定原材料),
-    merged: where Japan names one food of a UK group (wheat, shrimp, crab, walnut) it is its own
-    choice, because a diner may react to that one food only."""
-
-    CELERY = "celery", _("Celery")
-    GLUTEN = "gluten", _("Cereals containing gluten (wheat, rye, barley, oats)")
-    WHEAT = "wheat", _("Wheat")
-    BUCKWHEAT = "buckwheat", _("Buckwheat (soba)")
-    CRUSTACEANS = "crustaceans", _("Crustaceans (prawns, crab, lobster)")
-    SHRIMP = "shrimp", _("Shrimp and prawns")
-    CRAB = "crab", _("Crab")
-    EGGS = "eggs", _("Eggs")
-    FISH = "fish", _("Fish")
-    LUPIN = "lupin", _("Lupin")
-    MILK = "milk", _("Milk")
-    MOLLUSCS = "molluscs", _("Molluscs (mussels, oysters, squid)")
-    MUSTARD = "mustard", _("Mustard")
-    TREE_NUTS = "tree_nuts", _("Tree nuts (almonds, hazelnuts, walnuts and others)")
-    WALNUT = "walnut", _("Walnuts")
-    PEANUTS = "peanuts", _("Peanuts")
-    SESAME = "sesame", _("Sesame")
-    SOYA = "soya", _("Soya")
-    SULPHITES = "sulphites", _("Sulphur dioxide and sulphites")
+def _allergen_label(row: allergen_table.Allergen):
+    # The name in the page's language, from the table itself: no second copy in the catalogue.
+    return lazy(lambda: row.name(get_language()), str)()
 
 
-UK_ALLERGENS = (
-    Allergen.CELERY, Allergen.GLUTEN, Allergen.CRUSTACEANS, Allergen.EGGS, Allergen.FISH, Allergen.LUPIN,
-    Allergen.MILK, Allergen.MOLLUSCS, Allergen.MUSTARD, Allergen.TREE_NUTS, Allergen.PEANUTS, Allergen.SESAME,
-    Allergen.SOYA, Allergen.SULPHITES,
-)  # fmt: skip
+# The choices of a diner's allergy list are the rows of the one allergen table
+# (casserole/allergens.py), which the food-safety course is tested against: the UK's 14, Japan's
+# 特定原材料 and its recommended items. Where Japan names one food of a UK group (wheat, shrimp,
+# walnut...) it is its own choice, because a diner may react to that one food only. The values
+# are the table's codes, stored in Diner.allergens: the table never renames or drops one.
+Allergen = models.TextChoices(
+    "Allergen",
+    [(row.code.upper(), (row.code, _allergen_label(row))) for row in allergen_table.ALLERGENS],
+    module=__name__,
+)
 
-
-JP_ALLERGENS = (
-    Allergen.EGGS, Allergen.MILK, Allergen.WHEAT, Allergen.BUCKWHEAT, Allergen.PEANUTS, Allergen.SHRIMP,
-    Allergen.CRAB, Allergen.WALNUT,
-)  # fmt: skip
+# What the diet form asks about first, by the diner's country: the UK's 14, or Japan's 特定原材料
+# including one decided but not yet in force (cashew), which labels may not show yet.
+UK_ALLERGENS = tuple(Allergen(row.code) for row in allergen_table.mandatory_in(allergen_table.GB, decided=True))
+JP_ALLERGENS = tuple(Allergen(row.code) for row in allergen_table.mandatory_in(allergen_table.JP, decided=True))
 
 
 class Weekday(models.TextChoices):

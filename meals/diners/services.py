@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.people.access import can_manage_area
 from accounts.people.models import Area, User
-from accounts.people.selectors import area_for_postcode
+from accounts.people.selectors import area_for_postcode, postcode_recognised
 from casserole import audit, geocoding, status
-from casserole.addresses import address_for_geocoder
+from casserole.addresses import UNRECOGNISED_POSTCODE, address_for_geocoder
 from casserole.errors import DomainError
 from casserole.models import Channel
 from casserole.status import Transition, TransitionTable
@@ -23,6 +23,11 @@ from meals.diners.models import Diner, ProxyAccess
 
 class ReferralError(DomainError):
     """Refused on a diner or a request for meals."""
+
+
+class UnrecognisedPostcodeError(ReferralError):
+    """The diner's postcode is no place we know (accounts.people.selectors.postcode_recognised): the
+    address page shows it at the postcode, keeping what was typed."""
 
 
 # The diner's fields a request, a coordinator or a proxy with the "edit details" scope may set. Status,
@@ -68,14 +73,17 @@ ADDRESS_FIELDS = ("country", "address_line1", "address_line2", "town", "postcode
 SCOPES = ("can_view_schedule", "can_confirm_meals", "can_give_feedback", "can_edit_details")
 
 
-def _locate(values: dict):
-    address = address_for_geocoder(
+def _geocoder_address(values: dict) -> str:
+    return address_for_geocoder(
         country=values["country"],
         address_line1=values.get("address_line1", ""),
         address_line2=values.get("address_line2", ""),
         town=values.get("town", ""),
     )
-    return geocoding.geocode(country=values["country"], postcode=values["postcode"], address=address)
+
+
+def _locate(values: dict):
+    return geocoding.geocode(country=values["country"], postcode=values["postcode"], address=_geocoder_address(values))
 
 
 def _apply_location(diner: Diner, located) -> None:
@@ -89,6 +97,16 @@ def _apply_location(diner: Diner, located) -> None:
 
 def area_for(values: dict) -> Area | None:
     return area_for_postcode(country=values["country"], postcode=values["postcode"])
+
+
+def check_postcode_recognised(values: dict) -> None:
+    """Refuse an address (UnrecognisedPostcodeError) whose postcode no area covers and nothing
+    recognises, so a mistyped postcode is not answered "no club near this postcode yet". A real
+    postcode outside every area passes: that is for NotInAreaError and the waitlist."""
+    if area_for(values) is None and not postcode_recognised(
+        country=values["country"], postcode=values["postcode"], address=_geocoder_address(values)
+    ):
+        raise UnrecognisedPostcodeError(str(UNRECOGNISED_POSTCODE))
 
 
 def _check_coordinator(by: User, area: Area | None) -> None:
@@ -167,7 +185,8 @@ def revoke_proxy(*, by: User, access: ProxyAccess, request=None) -> ProxyAccess:
 def update_diner(*, by: User, diner: Diner, values: dict, channel: str = Channel.WEB, request=None) -> Diner:
     """Change a diner's details or needs, as their coordinator (on the phone, say) or a proxy with the
     "edit details" scope (the caller checked the scope). Only DINER_FIELDS can change; a new address
-    is placed again, and a postcode outside the diner's area is refused."""
+    is placed again, and a postcode outside the diner's area is refused (UnrecognisedPostcodeError when
+    nothing recognises it)."""
     unknown = set(values) - set(DINER_FIELDS)
     if unknown:
         raise ValueError(f"Not diner fields: {sorted(unknown)}")
@@ -175,6 +194,7 @@ def update_diner(*, by: User, diner: Diner, values: dict, channel: str = Channel
     located = None
     if moved:
         merged = {name: values.get(name, getattr(diner, name)) for name in ADDRESS_FIELDS}
+        check_postcode_recognised(merged)
         area = area_for(merged)
         if area is None or area.pk != diner.area_id:
             raise ReferralError(

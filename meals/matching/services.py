@@ -8,7 +8,7 @@ told "another cook has just offered", never shown a server error.
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,10 @@ class MatchError(DomainError):
 
 class AlreadyTaken(MatchError):
     """Another cook's offer for this diner got there first."""
+
+
+class IntroductionNotDue(MatchError):
+    """The introduction is arranged for a later day than today: it cannot have happened yet."""
 
 
 def _check_coordinator(by: User, diner: Diner) -> None:
@@ -229,8 +233,20 @@ def record_introduction(*, by: User, match: Match, method: str, when, request=No
 
 @transaction.atomic
 def mark_introduced(*, by: User, match: Match, request=None) -> Match:
-    """The introduction happened: the match is active. (The first delivered meal will also do this.)"""
+    """The introduction happened: the match is active. (The first delivered meal will also do this.)
+    Refused before the day the introduction is arranged for, in the diner's area's time zone: the match
+    would then be active from before the cook and the diner met. If they met earlier, the coordinator
+    moves the introduction to today first (record_introduction), so the two dates always agree."""
     match = _lock(match, by, statuses=(Match.Status.APPROVED, Match.Status.INTRODUCED))
+    arranged_for = match.introduction_not_due_until
+    if arranged_for is not None:
+        raise IntroductionNotDue(
+            _(
+                "The introduction is arranged for %(date)s, so it cannot be marked as done yet. If they "
+                "have already met, change the date of the introduction to today first."
+            )
+            % {"date": formats.date_format(arranged_for, "DATE_FORMAT")}
+        )
     match.status, match.active_since = Match.Status.ACTIVE, timezone.now()
     match.save(update_fields=["status", "active_since", "updated_at"])
     audit.record(action=audit.Action.MATCH_ACTIVE, actor=by, obj=match, area=match.diner.area, request=request)

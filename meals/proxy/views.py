@@ -122,7 +122,10 @@ def edit(request, pk: int, section: str):
 @require_GET
 def schedule(request, pk: int):
     access = get_proxy_for_referrer(request.user, pk, "can_view_schedule")
-    return render(request, "meals/proxy/schedule.html", {"access": access, "diner": access.diner})
+    # Meals themselves are not scheduled on Casserole yet: the page says who cooks and when they
+    # first visit, and how to ask about the rest.
+    context = {"access": access, "diner": access.diner, "matches": selectors.cooks_for_diner(access.diner)}
+    return render(request, "meals/proxy/schedule.html", context)
 
 
 @login_required
@@ -139,6 +142,7 @@ def card(request, pk: int):
             "diner": diner,
             "area": diner.area,
             "language": diner.preferred_language,
+            "cooks": selectors.cooks_for_diner(diner),
             "back_url": reverse("meals:proxy_diner", args=[diner.pk]),
             "back_label": _("Back to %(name)s’s page") % {"name": diner.preferred_name},
         },

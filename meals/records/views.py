@@ -30,7 +30,7 @@ from meals.diners.access import get_diner_for_coordinator, get_proxy_for_coordin
 from meals.diners.forms import PlaceDinerForm, ScopesForm
 from meals.diners.models import Diner
 from meals.diners.selectors import phone_shown, phones_for_page
-from meals.diners.services import CONSENT_FIELDS, DINER_FIELDS, ReferralError
+from meals.diners.services import CONSENT_FIELDS, DINER_FIELDS, ReferralError, UnrecognisedPostcodeError
 from meals.matching.selectors import current_cooks
 from meals.records import selectors as record_selectors
 from meals.referrals.forms import SECTIONS
@@ -125,6 +125,8 @@ def edit(request, pk: int, section: str):
             services.update_diner(
                 by=request.user, diner=diner, values=values, channel=form.cleaned_data[CHANNEL_FIELD], request=request
             )
+        except UnrecognisedPostcodeError as error:
+            form.add_error("postcode", str(error))
         except ReferralError as error:
             form.add_error(None, str(error))
         else:
@@ -305,6 +307,8 @@ def card(request, pk: int):
         "diner": diner,
         "area": diner.area,
         "language": diner.preferred_language,
+        # Only cooks the diner may know about: an offer not yet approved is not on the card.
+        "cooks": [match for match in current_cooks(diner) if match.shares_details],
         "back_url": reverse("meals:coordinator_diner", kwargs={"pk": diner.pk}),
         "back_label": _("Back to the diner’s record"),
     }

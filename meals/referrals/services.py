@@ -27,6 +27,7 @@ from meals.diners.services import (
     _check_coordinator,
     _locate,
     area_for,
+    check_postcode_recognised,
     grant_proxy,
 )
 from meals.referrals.models import AreaWaitlistEntry, Referral, ReferralDraft
@@ -148,7 +149,10 @@ def start_draft(*, owner: User | None, session_key: str = "", channel: str = Cha
 
 
 def save_draft_answers(*, draft: ReferralDraft, answers: dict) -> ReferralDraft:
-    """Store one page's answers (JSON-ready values) so nothing is lost if the person stops."""
+    """Store one page's answers (JSON-ready values) so nothing is lost if the person stops. An address
+    whose postcode nothing recognises is refused (UnrecognisedPostcodeError) and not stored."""
+    if "postcode" in answers:
+        check_postcode_recognised({**draft.data, **answers})
     draft.data = {**draft.data, **answers}
     draft.save(update_fields=["data", "updated_at"])
     return draft

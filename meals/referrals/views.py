@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casserole.access import coordinator_required
 from casserole.models import Channel
 from meals.diners import services as diners_services
+from meals.diners.access import live_proxy
 from meals.referrals import services
 from meals.referrals.access import (
     ANONYMOUS_SESSION_KEY,
@@ -143,10 +144,16 @@ def step(request, step):
         **_form_options(request, draft),
     )
     if request.method == "POST" and form.is_valid():
-        services.save_draft_answers(draft=draft, answers=form.answers())
-        if step == "address" and diners_services.area_for(draft.data) is None:
-            return redirect("meals:request_not_in_area")
-        return redirect(_after(request, draft, step, changing))
+        try:
+            services.save_draft_answers(draft=draft, answers=form.answers())
+        except diners_services.UnrecognisedPostcodeError as error:
+            form.add_error("postcode", error.message)
+        else:
+            if step == "address" and diners_services.area_for(draft.data) is None:
+                return redirect("meals:request_not_in_area")
+            return redirect(_after(request, draft, step, changing))
+    elif request.method == "POST" and step == "address":
+        _flag_unrecognised_postcode(form)
     index = STEPS.index(step)
     if changing:
         back = reverse("meals:request_check")
@@ -159,6 +166,17 @@ def step(request, step):
         "meals/referrals/request/step.html",
         {"form": form, "step": step, "back": back, "draft": draft, "number": index + 1, "total": len(STEPS)},
     )
+
+
+def _flag_unrecognised_postcode(form) -> None:
+    """An address page refused for something else says at once that the postcode is unknown too, rather
+    than only once the rest is fixed (save_draft_answers refuses it the same way when the page is valid)."""
+    data = form.cleaned_data
+    if "country" in data and "postcode" in data:
+        try:
+            diners_services.check_postcode_recognised(data)
+        except diners_services.UnrecognisedPostcodeError as error:
+            form.add_error("postcode", error.message)
 
 
 def _after(request, draft: ReferralDraft, step: str, changing: bool) -> str:
@@ -316,9 +334,14 @@ def sent(request, pk):
 @require_GET
 def referral(request, pk):
     referral = get_referral_for_referrer(request.user, pk)
-    return render(
-        request, "meals/referrals/referral.html", {"referral": referral, "reference": referral_reference(referral)}
-    )
+    context = {
+        "referral": referral,
+        "reference": referral_reference(referral),
+        # Where the request was accepted and the coordinator lets them act for the diner, the diner's
+        # page says what has happened since (a cook found, the first visit): this page does not guess.
+        "acts_for_diner": referral.diner_id is not None and live_proxy(request.user, referral.diner_id) is not None,
+    }
+    return render(request, "meals/referrals/referral.html", context)
 
 
 @login_required

@@ -5,14 +5,15 @@ from django.db.models.functions import Coalesce
 
 from accounts.onboarding.models import IdentityCheck
 from accounts.people.models import CoordinatorMembership, Invitation
+from meals.callbacks.selectors import open_callbacks_count
 from meals.matching.models import Match
 from meals.referrals.models import Referral
 
 
 def coordinator_home(areas) -> dict:
     """The coordinator's areas, who coordinates each, open invitations, and how many identity photos,
-    requests for meals and offers to cook wait for a decision in each (subqueries on the areas' own
-    query: no extra query)."""
+    requests for meals and offers to cook wait for a decision and call-backs for a call in each
+    (subqueries on the areas' own query: no extra query)."""
     waiting = (
         IdentityCheck.objects.filter(
             cook__home_area=OuterRef("pk"),
@@ -43,6 +44,7 @@ def coordinator_home(areas) -> dict:
         identity_waiting=Coalesce(Subquery(waiting), Value(0)),
         referrals_waiting=Coalesce(Subquery(referrals_waiting), Value(0)),
         offers_waiting=Coalesce(Subquery(offers_waiting), Value(0)),
+        callbacks_waiting=open_callbacks_count(),
     ).prefetch_related(
         Prefetch(
             "coordinator_memberships",
@@ -58,4 +60,5 @@ def coordinator_home(areas) -> dict:
         "identity_waiting": sum(area.identity_waiting for area in areas),
         "referrals_waiting": sum(area.referrals_waiting for area in areas),
         "offers_waiting": sum(area.offers_waiting for area in areas),
+        "callbacks_waiting": sum(area.callbacks_waiting for area in areas),
     }

@@ -53,6 +53,9 @@
     const problems = [];
     for (const control of document.querySelectorAll(CONTROLS)) {
       if (control.getClientRects().length === 0 || getComputedStyle(control).visibility === "hidden") continue;
+      // A honeypot (meals/callbacks/_honeypot.html) is for no person: out of sight, hidden from screen
+      // readers and out of the tab order, so it has no label anyone could see.
+      if (control.closest('[aria-hidden="true"]') && control.tabIndex < 0 && hiddenFromSight(control)) continue;
       const labels = [...(control.labels || [])].filter(seen);
       const labelledBy = (control.getAttribute("aria-labelledby") || "")
         .split(/\s+/)

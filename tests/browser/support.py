@@ -135,11 +135,24 @@ class World:
         return f"/{self.lang}{path}"
 
 
+OUTSIDE_EVERY_AREA = (
+    ("GB", "SW1A", "51.501000", "-0.141000", "Westminster"),
+    ("JP", "060", "43.064000", "141.347000", "札幌"),
+)
+
+
 def make_world(request, lang: str, data: dict, *, with_referrer: bool = False, ja_postcodes: str = "154") -> World:
     """English runs in area A (UK, E8) with its coordinator (and the referrer persona); Japanese in
     area B (Japan, `ja_postcodes`) with its own coordinator (and a Japanese referrer). The offline
-    geocoder knows where E8 and 154 are, nothing else."""
+    geocoder knows where E8 and 154 are, and SW1A and 060 (Sapporo), real places no club covers (so a
+    postcode there is "no club near you yet"); nothing else (so ZZ9 9ZZ and 999-9999 are unrecognised)."""
     request.getfixturevalue("settings").GEOCODER = "offline"
+    for country, prefix, latitude, longitude, place in OUTSIDE_EVERY_AREA:
+        PostcodeCentroid.objects.get_or_create(
+            country=country,
+            prefix=prefix,
+            defaults={"latitude": latitude, "longitude": longitude, "place_name": place},
+        )
     referrer = None
     if lang == "en":
         cover_e8(request.getfixturevalue("area_a"))

@@ -31,9 +31,9 @@ PEOPLE = {
         "full_name": "Margaret Ellis",
         "name_reading": "",
         "email": "margaret@example.org",
-        "phone": "020 7946 0018",
-        "phone_e164": "+442079460018",
-        "phone_shown": "020 7946 0018",  # how the profile page shows the stored number
+        "phone": "020 7123 4567",  # not 020 7946 0xxx: drama numbers are refused
+        "phone_e164": "+442071234567",
+        "phone_shown": "020 7123 4567",  # how the profile page shows the stored number
         "bad_phone": "12345",
         "country": "GB",
         "address_line1": "1 Mare Street",

@@ -374,7 +374,9 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
     assert match.status == Match.Status.APPROVED and match.introduction_at is None
     audit(other, lang=lang, console=other_console, from_page_start=False, extra=problems)
 
-    when = timezone.localdate() + timedelta(days=7)
+    # Today in the diner's area: an introduction can be marked done only from its day (the refusal
+    # before that day: tests/browser/test_honest_pages.py).
+    when = timezone.localdate(timezone=ZoneInfo(diner.area.time_zone))
     other.check(f'input[name="method"][value="{Match.Introduction.WITH_COORDINATOR}"]')
     fill_date(other, "date", when, full_width=lang == "ja")
     submit_main_form(other)

@@ -49,11 +49,12 @@ DINERS = {
         "postcode_shown": "E8 1DY",
         "bad_postcode": "E8",
         "outside_postcode": "SW1A 1AA",
-        "phone": "020 7946 0123",
-        "phone_e164": "+442079460123",
+        "unknown_postcode": "ZZ9 9ZZ",  # the right shape, but no such district
+        "phone": "020 7123 4567",  # not 020 7946 0xxx: drama numbers are refused
+        "phone_e164": "+442071234567",
         "bad_phone": "12345",
-        "new_phone": "020 7946 0999",
-        "new_phone_e164": "+442079460999",
+        "new_phone": "020 7123 0999",
+        "new_phone_e164": "+442071230999",
         "access_notes": "Key safe by the door. Ring twice.",
         "dietary_needs": "Diabetic: no sugary puddings",
         "allergens": ("peanuts", "sesame"),
@@ -68,7 +69,7 @@ DINERS = {
         "emergency_phone": "07911 123456",
         "emergency_relationship": "Daughter",
         "caller_name": "Mo Patel",
-        "caller_phone": "020 7946 0555",
+        "caller_phone": "020 7123 0555",
         "question": "Which floor is the flat on, and is there a lift?",
         "waitlist_name": "Edith O’Brien",
         "waitlist_contact": "edith@example.org",
@@ -85,6 +86,7 @@ DINERS = {
         "postcode_shown": "154-0004",
         "bad_postcode": "15400",
         "outside_postcode": "060-0001",
+        "unknown_postcode": "999-9999",
         "phone": "03-3412-3456",
         "phone_e164": "+81334123456",
         "bad_phone": "03-1234",
@@ -541,6 +543,17 @@ def test_outside_every_area_a_diner_leaves_contact_details_then_corrects_the_add
     _answer_steps(page, world, console, ["name"], audited=False)
     _on_step(page, world, "address")
     _answer(page, world, "address")
+    # A postcode nothing knows is not "no club near you": it is refused at the postcode, typing kept.
+    page.fill("#id_postcode", diner["unknown_postcode"])
+    submit_main_form(page)
+    _on_step(page, world, "address")
+    problems = error_summary_problems(page, lang)
+    assert summary_links(page) == {"#id_postcode"}
+    unrecognised = t(lang, "We don’t recognise this postcode. Check it and try again.")
+    assert unrecognised in page.locator("#id_postcode_error").inner_text()
+    assert page.input_value("#id_postcode") == diner["unknown_postcode"]
+    assert page.input_value("#id_address_line1") == diner["address_line1"]
+    _audit(page, lang=lang, console=console, from_page_start=False, extra=problems)
     page.fill("#id_postcode", diner["outside_postcode"])
     submit_main_form(page)
 

@@ -465,3 +465,63 @@ def test_extra_fields_and_blank_lines(tmp_path):
         _load(path)
     path.write_text("\ufeff" + HEADER + "GB,E8,51.5,-0.06,Dalston,\n\n", encoding="utf-8")  # a spreadsheet's BOM
     assert "1 created" in _load(path)
+
+
+# --- look_up(): whether nothing found is the postcode's fault or a service's -------------------
+
+
+@pytest.mark.parametrize("backend", ["uk_postcodes", "chain"])
+def test_a_postcode_postcodes_io_does_not_know_is_found_by_nobody_for_sure(settings, backend):
+    settings.GEOCODER = backend
+    lookup = geocoding.look_up(country="GB", postcode="ZZ9 9ZZ", http=FakeHttp(_response(404, {"status": 404})))
+    assert lookup == geocoding.Lookup(None, unsure=False)
+
+
+@pytest.mark.parametrize("reply", FAILURES)
+@pytest.mark.parametrize("backend", ["uk_postcodes", "chain"])
+def test_a_uk_service_that_fails_leaves_the_lookup_unsure(settings, backend, reply):
+    settings.GEOCODER = backend
+    lookup = geocoding.look_up(country="GB", postcode="ZZ9 9ZZ", http=FakeHttp(reply))
+    assert lookup == geocoding.Lookup(None, unsure=True)
+
+
+def test_a_postcode_postcodes_io_knows_without_coordinates_is_unsure(settings):
+    settings.GEOCODER = "uk_postcodes"
+    body = {"status": 200, "result": {**POSTCODES_IO_FOUND["result"], "latitude": None, "longitude": None}}
+    assert geocoding.look_up(country="GB", postcode="E8 1DY", http=FakeHttp(_response(200, body))).unsure
+
+
+def test_an_address_gsi_does_not_know_is_found_by_nobody_for_sure_and_a_failure_is_unsure(settings):
+    settings.GEOCODER = "jp_gsi"
+    empty = geocoding.look_up(country="JP", postcode="999-9999", address=JP_ADDRESS, http=FakeHttp(_response(200, [])))
+    assert empty == geocoding.Lookup(None, unsure=False)
+    for reply in (requests.Timeout(), _response(404, {}), _response(200, {"what": 1})):
+        down = geocoding.look_up(country="JP", postcode="999-9999", address=JP_ADDRESS, http=FakeHttp(reply))
+        assert down == geocoding.Lookup(None, unsure=True)
+
+
+def test_the_offline_table_is_never_unsure(settings, demo_centroids):
+    settings.GEOCODER = "offline"
+    assert geocoding.look_up(country="JP", postcode="999-9999") == geocoding.Lookup(None, unsure=False)
+    assert geocoding.look_up(country="JP", postcode="154-0004").result.neighbourhood == "三軒茶屋"
+
+
+def test_chain_placed_by_the_table_after_a_failure_is_a_place(settings, demo_centroids):
+    settings.GEOCODER = "chain"
+    lookup = geocoding.look_up(country="GB", postcode="E8 1DY", http=FakeHttp(requests.Timeout()))
+    assert lookup.result is not None and lookup.result.source == "offline"
+
+
+def test_a_backend_the_setting_does_not_use_for_the_country_is_not_asked(settings):
+    settings.GEOCODER = "uk_postcodes"
+    http = FakeHttp(AssertionError("not asked"))
+    assert geocoding.look_up(country="JP", postcode="154-0004", address=JP_ADDRESS, http=http) == geocoding.Lookup(None)
+
+
+def test_the_offline_table_says_which_postcode_areas_exist_whatever_the_backend(settings, demo_centroids):
+    settings.GEOCODER = "uk_postcodes"
+    assert geocoding.knows_postcode_area(country="GB", postcode="e8 9zz")
+    assert geocoding.knows_postcode_area(country="JP", postcode="１５４ー９９９９")
+    assert not geocoding.knows_postcode_area(country="JP", postcode="999-9999")
+    assert not geocoding.knows_postcode_area(country="GB", postcode="ZZ9 9ZZ")
+    assert not geocoding.knows_postcode_area(country="GB", postcode="not a postcode")

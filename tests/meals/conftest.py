@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from casserole.models import PostcodeCentroid
 from meals.diners.models import Allergen, Diner
 from meals.diners.services import DINER_FIELDS
 from meals.referrals import services
@@ -23,7 +24,7 @@ ANSWERS = {
     "address_line2": "",
     "town": "London",
     "postcode": "E8 1DY",
-    "phone": "+442079460123",
+    "phone": "+442071234567",  # a real-looking number: forms refuse drama numbers (020 7946 0xxx)
     "access_notes": "Key safe by the door, code 1234. Ring twice.",
     "dietary_needs": "Diabetic: no sugary puddings",
     "allergens": [Allergen.PEANUTS, Allergen.SESAME],
@@ -53,7 +54,21 @@ def answers():
 @pytest.fixture
 def covered_area_a(area_a):
     cover_e8(area_a)
+    # Real districts that no club covers: the offline table knows them, so a postcode there is "no club
+    # near you yet", not "we don't recognise this postcode" (accounts.people.selectors.postcode_recognised).
+    for prefix, latitude, longitude, place in OUTSIDE_EVERY_AREA:
+        PostcodeCentroid.objects.get_or_create(
+            country="GB", prefix=prefix, defaults={"latitude": latitude, "longitude": longitude, "place_name": place}
+        )
     return area_a
+
+
+OUTSIDE_EVERY_AREA = (
+    ("E1", "51.517000", "-0.062000", "Whitechapel"),
+    ("M1", "53.479000", "-2.236000", "Manchester"),
+    ("N1", "51.538000", "-0.097000", "Islington"),
+    ("SW1A", "51.501000", "-0.141000", "Westminster"),
+)
 
 
 def submit(*, by, answers=None, channel="web", **changes) -> Referral:

@@ -50,15 +50,16 @@ def test_loading_twice_changes_nothing(course):
     assert Course.objects.filter(is_current=True).count() == 1
 
 
-def test_the_load_course_command_loads_it(db):
+def test_the_load_course_command_loads_every_version_and_makes_the_latest_current(db):
     from io import StringIO
 
     from django.core.management import call_command
 
     out = StringIO()
     call_command("load_course", stdout=out)
-    assert "8 lessons" in out.getvalue()
-    assert Course.objects.get(is_current=True).version == "v1"
+    assert "8 lessons" in out.getvalue() and "9 lessons" in out.getvalue()
+    assert Course.objects.get(is_current=True).version == "v2"
+    assert Course.objects.filter(version="v1", is_current=False).exists()
 
 
 @pytest.fixture
@@ -128,6 +129,25 @@ def test_too_few_questions_for_a_lesson_is_refused(content_copy):
         questions[:] = [q for q in questions if q["lesson"] != first] + [questions[0]]
 
     edit_questions(content_copy, keep_one_for_the_first_lesson)
+    with pytest.raises(ContentError, match="fewer than 2 questions"):
+        read_course("v1", root=content_copy)
+
+
+def test_a_compulsory_flag_that_is_not_true_or_false_is_refused(content_copy):
+    edit_questions(content_copy, lambda qs: qs[0].update(compulsory="yes"))
+    with pytest.raises(ContentError, match="compulsory must be true or false"):
+        read_course("v1", root=content_copy)
+
+
+def test_compulsory_questions_do_not_count_towards_a_lessons_questions(content_copy):
+    """They are drawn on top of the lesson's own: a lesson needs enough ordinary ones as well."""
+
+    def make_all_but_one_of_the_first_lesson_compulsory(questions):
+        first = [q for q in questions if q["lesson"] == questions[0]["lesson"]]
+        for question in first[1:]:
+            question["compulsory"] = True
+
+    edit_questions(content_copy, make_all_but_one_of_the_first_lesson_compulsory)
     with pytest.raises(ContentError, match="fewer than 2 questions"):
         read_course("v1", root=content_copy)
 

@@ -2,14 +2,13 @@
 
 from django import forms
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from accounts.people.models import Area
 from casserole.models import Channel
-from casserole.phones import normalise_phone
+from casserole.phones import PHONE_EXAMPLE_ERROR, clean_phone
 from casserole.text import TextField
 
-PHONE_ERROR = _("Enter a phone number, like 020 7946 0018 or 03-1234-5678")
+PHONE_ERROR = PHONE_EXAMPLE_ERROR
 # Languages are offered in their own language, so a diner can find theirs whichever page they read.
 LANGUAGE_CHOICES = [("en", "English"), ("ja", "日本語")]
 YES, NO = "yes", "no"
@@ -119,10 +118,7 @@ class SectionForm(forms.Form):
         value = self.cleaned_data.get(name, "")
         if not value:
             return value
-        phone = normalise_phone(value, country=self.country)
-        if phone is None:
-            raise forms.ValidationError(PHONE_ERROR)
-        return phone
+        return clean_phone(value, country=self.country)
 
 
 def _text_field(label, *, max_length: int, required: bool = True, help_text="", messages=None, attrs=None):

@@ -11,7 +11,7 @@ from accounts.people.models import Area
 from casserole.email_addresses import validate_email_address
 from casserole.fields import SplitDateField, year_first
 from casserole.models import Channel
-from casserole.phones import normalise_phone
+from casserole.phones import clean_phone
 from casserole.text import TextField
 from meals.diners.models import Diner
 from meals.referrals.forms.base import (
@@ -257,9 +257,11 @@ class WaitlistForm(forms.Form):
                     raise
                 raise forms.ValidationError(_("Enter an email address like name@example.com")) from None
             return value
-        phone = normalise_phone(value, country=self.country)
-        if phone is None:
+        try:
+            return clean_phone(value, country=self.country)
+        except forms.ValidationError as error:
+            if error.code != "not_a_number":
+                raise  # it is a phone number, and the message says what is wrong with it
             raise forms.ValidationError(
                 _("Enter a phone number, like 020 7946 0018, or an email address, like name@example.com")
-            )
-        return phone
+            ) from None

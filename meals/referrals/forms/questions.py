@@ -313,7 +313,7 @@ class DietForm(SectionForm):
     )
     allergy_notes = _textarea(
         _("Other allergies (optional)"),
-        help_text=_("Any allergy not in the list, for example kiwi fruit."),
+        help_text=_("Any allergy not in the list, for example tomatoes or strawberries."),
         messages={"max_length": _("Other allergies must be 1000 characters or fewer")},
     )
     summary_labels = {"dietary_needs": _("Dietary needs"), "allergy_notes": _("Other allergies")}

@@ -109,12 +109,13 @@ def test_accepting_an_invitation_makes_a_verified_coordinator_and_sends_them_to_
     assert page.status_code == 200
     assert page.context["form"].initial["full_name"] == "Ian Invitee"
 
-    response = client.post(invitation_link, accept_data(phone="07700 900456"))
+    response = client.post(invitation_link, accept_data(phone="07711 900456"))
 
     assert response.status_code == 302
     assert response["Location"] == "/en/account/two-factor/set-up/"
     user = User.objects.get(email="ian@example.org")
     assert user.is_coordinator
+    assert user.phone == "+447711900456"  # read as a number in the area's country, stored in one form
     assert list(user.coordinator_memberships.values_list("area", flat=True)) == [area_a.pk]
     assert EmailAddress.objects.get(user=user).verified
     assert is_signed_in(client)

@@ -131,7 +131,7 @@ def test_extra_fields_posted_to_the_details_page_change_nothing(login_as, cook, 
         {
             "full_name": "Cathy Cook-Smith",
             "name_reading": "",
-            "phone": "07700 900123",
+            "phone": "07711 900123",
             "preferred_language": "ja",
             "email": "attacker@example.org",
             "is_coordinator": "on",
@@ -264,18 +264,6 @@ def test_changing_the_password_signs_out_other_sessions(cook):
     response = phone.get("/en/account/")
     assert response.status_code == 302
     assert response["Location"].startswith("/en/accounts/login/")
-
-
-def test_eleventh_sign_up_from_one_address_within_five_minutes_is_refused(client, django_capture_on_commit_callbacks):
-    for n in range(10):
-        response = sign_up(client, django_capture_on_commit_callbacks, email=f"person{n}@example.org")
-        assert response.status_code == 302, n
-        client.logout()
-
-    response = sign_up(client, django_capture_on_commit_callbacks, email="one-too-many@example.org")
-
-    assert response.status_code == 429
-    assert not User.objects.filter(email="one-too-many@example.org").exists()
 
 
 def test_password_reset_requests_are_rate_limited(cook, django_capture_on_commit_callbacks):

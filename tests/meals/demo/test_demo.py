@@ -118,3 +118,15 @@ def test_a_newcomer_who_signs_up_to_cook_in_either_area_finds_diners_to_offer_to
 
     assert newcomer.home_area.slug == area
     assert names <= found
+
+
+def test_the_expired_certificate_is_on_the_course_as_it_was_when_it_was_passed(
+    settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        load(settings)
+    expired = cook("cook.expired.hackney").certificates.get()
+    current = Course.objects.get(is_current=True)
+    assert current.version == "v2" and expired.course.version == "v1"
+    assert expired.attempt.submitted_at == expired.issued_at
+    assert cook("cook.ready.hackney").certificates.get().course == current

@@ -30,8 +30,8 @@ PRIVATE = (
     "Edith",
     "12 Mare Street",
     "E8 1DY",
-    "+442079460123",
-    "020 7946 0123",
+    "+442071234567",
+    "020 7123 4567",
     "Key safe",
     "Sarah Bennett",
     "+447700900789",
@@ -392,7 +392,7 @@ def test_after_approval_the_cook_sees_what_the_diner_agreed_to_share(login_as, a
     html = login_as(active_cook).get(f"/en/cook/matches/{match.pk}/").content.decode()
 
     assert "12 Mare Street" in html and "E8 1DY" in html  # address: shared
-    assert "020 7946 0123" in html and 'href="tel:+442079460123"' in html  # phone: shared
+    assert "020 7123 4567" in html and 'href="tel:+442071234567"' in html  # phone: shared
     assert "Key safe by the door" in html  # how to get in: shared
     assert "Fish pie" not in html and "Spicy food" not in html  # likes: not shared
     # Never, even when matched: the surname and the emergency contact.
@@ -406,7 +406,7 @@ def test_consent_limits_what_the_matched_cook_sees(login_as, active_cook, referr
     match = approved(active_cook, only_likes, coordinator_a)
     html = login_as(active_cook).get(f"/en/cook/matches/{match.pk}/").content.decode()
     assert "Fish pie" in html and "Spicy food" in html
-    for text in ("12 Mare Street", "E8 1DY", "020 7946 0123", "Key safe"):
+    for text in ("12 Mare Street", "E8 1DY", "020 7123 4567", "Key safe"):
         assert text not in html
 
 

@@ -388,7 +388,7 @@ def test_times_are_read_as_people_type_them(typed, expected):
 
 def test_marking_the_introduction_done_makes_the_match_active(coordinator, approved):
     matching.record_introduction(
-        by=approved.decided_by, match=approved, method="by_phone", when=timezone.now() + timedelta(hours=2)
+        by=approved.decided_by, match=approved, method="by_phone", when=timezone.now() - timedelta(hours=2)
     )
     response = coordinator.post(f"/en/coordinator/matches/{approved.pk}/", {"action": "introduced"})
     assert response.status_code == 302

@@ -299,10 +299,11 @@ def test_the_banner_links_back_to_the_diner(login_as, referrer, accepted, page):
     assert f'href="/en/diners/{accepted.diner.pk}/"' in banner
 
 
-def test_the_schedule_says_plainly_that_there_are_no_meals_yet(login_as, referrer, accepted):
+def test_the_schedule_says_plainly_that_no_cook_is_matched_yet(login_as, referrer, accepted):
+    # Each state of the diner's match: tests/meals/proxy/test_honest_pages.py.
     html = login_as(referrer).get(f"/en/diners/{accepted.diner.pk}/schedule/").content.decode()
 
-    assert "No meals are scheduled yet. When a cook is matched, their visits will appear here." in html
+    assert "No cook is matched with <bdi>Edie</bdi> yet." in html
 
 
 def test_the_card_is_the_large_print_card(login_as, referrer, accepted):
@@ -384,7 +385,7 @@ def test_a_bad_phone_number_is_refused_and_keeps_what_was_typed(login_as, referr
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Enter a phone number, like 020 7946 0018" in html
+    assert "The phone number is too short. Enter the whole number, with the area code" in html
     assert 'value="12345"' in html
     assert 'aria-labelledby="acting-for-title"' in html
 

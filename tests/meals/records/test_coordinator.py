@@ -689,7 +689,7 @@ def test_card_shows_both_languages_and_the_help_line(login_as, coordinator_a, re
     )  # the diner's own language first
     assert area_a.help_phone in html and area_a.help_hours in html and area_a.help_hours_ja in html
     assert "Edie" in html
-    assert "Who is coming and when" in html and "No meals are arranged yet" in html
+    assert "Who is coming and when" in html and "No cook is arranged yet." in html
 
 
 def test_card_puts_japanese_first_for_a_japanese_speaker(login_as, coordinator_a, referrer, covered_area_a):
