@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from accounts.people.access import can_manage_area
 from accounts.people.models import Area, User
 from accounts.people.notices import notify_coordinators
-from accounts.people.selectors import area_for_postcode
+from accounts.people.selectors import area_for_postcode, postcode_recognised
 from casserole import audit
+from casserole.addresses import UNRECOGNISED_POSTCODE
 from casserole.errors import DomainError
 from casserole.models import Channel
 from meals.callbacks.models import CallbackRequest
@@ -41,6 +42,11 @@ RATE_PER_PHONE = "callback_request_phone"
 
 class CallbackError(DomainError):
     """Refused on a "please call me" request."""
+
+
+class UnrecognisedPostcode(CallbackError):
+    """The postcode is no place we know (accounts.people.selectors.postcode_recognised): a typing
+    mistake, not "no club near you"."""
 
 
 class TooManyRequests(CallbackError):
@@ -171,6 +177,8 @@ def request_callback(
         logger.info("call-back request ignored as automated (%s)", reason)
         return CallbackReceived(area=area)
     if area is None:
+        if not postcode_recognised(country=details.country, postcode=details.postcode, address=details.address):
+            raise UnrecognisedPostcode(str(UNRECOGNISED_POSTCODE))
         return CallbackReceived(area=None)
     try:
         with transaction.atomic():

@@ -41,6 +41,8 @@ def request_callback(request):
         except services.TooManyRequests as error:
             form.add_error(None, error.message)
             status = TOO_MANY_REQUESTS
+        except services.UnrecognisedPostcode as error:
+            form.add_error("postcode", error.message)
         except services.CallbackError as error:
             form.add_error(None, error.message)
         else:

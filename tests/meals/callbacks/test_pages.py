@@ -163,6 +163,21 @@ def test_a_postcode_outside_every_area_keeps_nothing_and_says_so(client, covered
     assert "SW1A 1AA" not in text(client.get("/en/call-me/no-club/"))
 
 
+@pytest.mark.parametrize(("lang", "postcode"), [("en", "ZZ9 9ZZ"), ("ja", "999-9999")])
+def test_a_postcode_we_do_not_recognise_is_a_mistake_to_fix_not_a_place_without_a_club(
+    client, covered_area_a, settings, lang, postcode
+):
+    settings.GEOCODER = "offline"
+    response = send(client, lang=lang, postcode=postcode)
+
+    assert response.status_code == 200
+    html = text(response)
+    with translation.override(lang):
+        assert translation.gettext("We don’t recognise this postcode. Check it and try again.") in html
+    assert f'value="{postcode}"' in html  # what was typed is kept
+    assert not CallbackRequest.objects.exists()
+
+
 def test_a_bot_gets_the_same_confirmation_and_nothing_is_kept(client, covered_area_a):
     response = send(client, website="https://spam.example")
 
