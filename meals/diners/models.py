@@ -40,6 +40,13 @@ Allergen = models.TextChoices(
 # including one decided but not yet in force (cashew), which labels may not show yet.
 UK_ALLERGENS = tuple(Allergen(row.code) for row in allergen_table.mandatory_in(allergen_table.GB, decided=True))
 JP_ALLERGENS = tuple(Allergen(row.code) for row in allergen_table.mandatory_in(allergen_table.JP, decided=True))
+# Then, in Japan, the items labels are recommended to show (特定原材料に準ずるもの), minus any decided as
+# mandatory above.
+JP_RECOMMENDED_ALLERGENS = tuple(
+    Allergen(row.code)
+    for row in allergen_table.recommended_in(allergen_table.JP, decided=True)
+    if Allergen(row.code) not in JP_ALLERGENS
+)
 
 
 class Weekday(models.TextChoices):

@@ -11,7 +11,7 @@ from casserole.addresses import PostalAddressFields
 from casserole.models import Channel
 from casserole.phones import phone_for_display
 from casserole.text import TextField, clean_text
-from meals.diners.models import JP_ALLERGENS, UK_ALLERGENS, Allergen, Diner, Weekday
+from meals.diners.models import JP_ALLERGENS, JP_RECOMMENDED_ALLERGENS, UK_ALLERGENS, Allergen, Diner, Weekday
 from meals.referrals.forms.base import (
     LANGUAGE_CHOICES,
     PHONE_ERROR,
@@ -285,12 +285,18 @@ class AccessForm(SectionForm):
 
 
 class AllergenCheckboxes(forms.CheckboxSelectMultiple):
-    """The allergens, the diner's country's list first (meals/referrals/request/_allergens.html puts the
-    others under "Other allergens")."""
+    """The allergens in groups from casserole.allergens, the diner's country's lists first: `headings`
+    maps the index of a group's first option to the group's heading, which
+    meals/referrals/request/_allergens.html shows above it."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.first_group = 0
+        self.headings: dict[int, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        option["heading"] = self.headings.get(index, "")
+        return option
 
 
 class DietForm(SectionForm):
@@ -320,11 +326,20 @@ class DietForm(SectionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        first = JP_ALLERGENS if self.country == Area.Country.JP else UK_ALLERGENS
-        others = [allergen for allergen in Allergen if allergen not in first]
+        if self.country == Area.Country.JP:
+            groups = [
+                (_("What food labels in Japan must show (特定原材料)"), JP_ALLERGENS),
+                (_("What food labels in Japan are advised to show"), JP_RECOMMENDED_ALLERGENS),
+            ]
+        else:
+            groups = [(_("The 14 allergens UK food law names"), UK_ALLERGENS)]
+        listed = {allergen for _heading, allergens in groups for allergen in allergens}
+        groups.append((_("Other allergens"), tuple(allergen for allergen in Allergen if allergen not in listed)))
         field = self.fields["allergens"]
-        field.choices = [(allergen.value, allergen.label) for allergen in (*first, *others)]
-        field.widget.first_group = len(first)
+        field.choices, field.widget.headings = [], {}
+        for heading, allergens in groups:
+            field.widget.headings[len(field.choices)] = str(heading)
+            field.choices += [(allergen.value, allergen.label) for allergen in allergens]
 
 
 TEXTURE_HINTS = {

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone, translation
 
-from meals.diners.models import JP_ALLERGENS, UK_ALLERGENS, Diner
+from meals.diners.models import JP_ALLERGENS, JP_RECOMMENDED_ALLERGENS, UK_ALLERGENS, Diner
 from meals.diners.services import DINER_FIELDS
 from meals.referrals.forms import SECTIONS, ConsentForm, DietForm, RelationshipForm, SectionForm, WaitlistForm
 from tests.factories import long_email
@@ -332,6 +332,18 @@ def test_the_allergens_of_the_diners_country_come_first():
     assert sorted(uk) == sorted(jp)
     html = DietForm(country="JP")["allergens"].as_field_group()
     assert html.index("Other allergens") > html.index('value="walnut"')
+    # Japan's lists come from casserole.allergens under their own headings: what labels must show,
+    # then what they are advised to show, then the rest.
+    must, advised, other = (
+        html.index("What food labels in Japan must show"),
+        html.index("What food labels in Japan are advised to show"),
+        html.index("Other allergens"),
+    )
+    assert must < html.index(f'value="{JP_ALLERGENS[-1].value}"') < advised
+    assert advised < html.index(f'value="{JP_RECOMMENDED_ALLERGENS[0].value}"') < other
+    uk_html = DietForm(country="GB")["allergens"].as_field_group()
+    assert uk_html.index("The 14 allergens UK food law names") < uk_html.index(f'value="{UK_ALLERGENS[-1].value}"')
+    assert "Japan" not in uk_html.split("Other allergens")[0]
 
 
 def test_days_need_at_least_one_and_are_kept_in_week_order():
