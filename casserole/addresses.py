@@ -3,11 +3,18 @@ fields, the form fields with the postcode check, and the address as the geocoder
 
 from django import forms
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from casserole.geocoding import normalise_postcode
 from casserole.models import Country
 from casserole.text import TextField
+
+
+def default_country() -> str:
+    """The country a form assumes until one is chosen or known: Japan on Japanese pages, else the UK."""
+    return Country.JP if get_language() == "ja" else Country.GB
+
 
 # A postcode of the right shape that nothing knows (accounts.people.selectors.postcode_recognised):
 # shown at the postcode field, with what was typed kept, so the person can correct it. Distinct from

@@ -34,26 +34,26 @@ DRAMA_ERROR = _(
 DRAMA_RANGES: dict[str, frozenset[str]] = {
     "GB": frozenset(
         {
-            "1134960",  # Leeds 0113 496 0xxx
-            "1144960",  # Sheffield 0114 496 0xxx
-            "1154960",  # Nottingham 0115 496 0xxx
-            "1164960",  # Leicester 0116 496 0xxx
-            "1174960",  # Bristol 0117 496 0xxx
-            "1184960",  # Reading 0118 496 0xxx
-            "1214960",  # Birmingham 0121 496 0xxx
-            "1314960",  # Edinburgh 0131 496 0xxx
-            "1414960",  # Glasgow 0141 496 0xxx
-            "1514960",  # Liverpool 0151 496 0xxx
-            "1614960",  # Manchester 0161 496 0xxx
-            "2079460",  # London 020 7946 0xxx
-            "1914980",  # Tyneside, Durham and Sunderland 0191 498 0xxx
-            "2890180",  # Northern Ireland 028 9018 0xxx
-            "2920180",  # Cardiff 029 2018 0xxx
-            "1632960",  # no real area 01632 960xxx
-            "7700900",  # mobile 07700 900xxx
-            "8081570",  # freephone 08081 570xxx
-            "9098790",  # premium rate 0909 879 0xxx
-            "3069990",  # UK-wide 03069 990xxx
+            "1134960",  # Leeds 0113 496 0000–0999
+            "1144960",  # Sheffield 0114 496 0000–0999
+            "1154960",  # Nottingham 0115 496 0000–0999
+            "1164960",  # Leicester 0116 496 0000–0999
+            "1174960",  # Bristol 0117 496 0000–0999
+            "1184960",  # Reading 0118 496 0000–0999
+            "1214960",  # Birmingham 0121 496 0000–0999
+            "1314960",  # Edinburgh 0131 496 0000–0999
+            "1414960",  # Glasgow 0141 496 0000–0999
+            "1514960",  # Liverpool 0151 496 0000–0999
+            "1614960",  # Manchester 0161 496 0000–0999
+            "2079460",  # London 020 7946 0000–0999
+            "1914980",  # Tyneside, Durham and Sunderland 0191 498 0000–0999
+            "2890180",  # Northern Ireland 028 9018 0000–0999
+            "2920180",  # Cardiff 029 2018 0000–0999
+            "1632960",  # no real area 01632 960000–960999
+            "7700900",  # mobile 07700 900000–900999
+            "8081570",  # freephone 08081 570000–570999
+            "9098790",  # premium rate 0909 879 0000–0999
+            "3069990",  # UK-wide 03069 990000–990999
         }
     ),
 }

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,10 +28,9 @@ from accounts.onboarding.selectors import (
     stripe_problem,
     waiting_move,
 )
-from accounts.people.models import Area
 from accounts.people.selectors import postcode_recognised
 from casserole.access import cook_required
-from casserole.addresses import UNRECOGNISED_POSTCODE, address_for_geocoder
+from casserole.addresses import UNRECOGNISED_POSTCODE, address_for_geocoder, default_country
 from casserole.phones import phone_for_display
 
 
@@ -49,7 +47,7 @@ def _profile_initial(request, profile: CookProfile | None) -> dict:
         "full_name": user.full_name,
         "name_reading": user.name_reading,
         "phone": phone_for_display(user.phone) if user.phone else "",
-        "country": Area.Country.JP if get_language() == "ja" else Area.Country.GB,
+        "country": default_country(),
     }
     if profile is not None:
         initial.update(

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django_otp import user_has_device
 
+from accounts.people.selectors import must_pass_second_factor
 from casserole.context_processors import help_line, local_time_zone
 from casserole.mail import absolute_url, queue_email
 
@@ -55,8 +57,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request):
         user = request.user
-        if user.needs_second_factor or _has_device(user):
-            return reverse("accounts:two_factor_verify" if _has_device(user) else "accounts:two_factor_setup")
+        if must_pass_second_factor(user):
+            has_device = user_has_device(user, confirmed=True)
+            return reverse("accounts:two_factor_verify" if has_device else "accounts:two_factor_setup")
         if user.is_cook:
             # A cook's checklist says what to do next (also reached after confirming the email address,
             # which signs nobody in: allauth then asks this method once the cook signs in).
@@ -94,9 +97,3 @@ def _time_zone(area, language: str) -> zoneinfo.ZoneInfo | None:
         return zoneinfo.ZoneInfo(local_time_zone(area, language))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return None  # the service's own zone
-
-
-def _has_device(user) -> bool:
-    from django_otp import user_has_device
-
-    return user_has_device(user, confirmed=True)

@@ -1,11 +1,11 @@
 from allauth.core import context
 from django import forms
 from django.contrib.auth import password_validation
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.people.models import Area, User
 from accounts.people.services import apply_signup_details
+from casserole.addresses import default_country
 from casserole.email_addresses import EmailAddressField
 from casserole.phones import clean_phone, country_of, phone_for_display
 from casserole.text import TextField
@@ -101,12 +101,8 @@ class ProfileForm(forms.ModelForm):
         if self.instance.home_area_id:
             country = self.instance.home_area.country
         else:
-            country = (self.instance.phone and country_of(self.instance.phone)) or _page_country()
+            country = (self.instance.phone and country_of(self.instance.phone)) or default_country()
         return _clean_optional_phone(self.cleaned_data["phone"], country=country)
-
-
-def _page_country() -> str:
-    return Area.Country.JP if get_language() == "ja" else Area.Country.GB
 
 
 def _clean_optional_phone(value: str, *, country: str) -> str:
@@ -160,7 +156,7 @@ class InvitationAcceptForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.email = email
         # The invitation's area: a number without "+" is read as one from there.
-        self.country = country or _page_country()
+        self.country = country or default_country()
 
     def clean_phone(self):
         return _clean_optional_phone(self.cleaned_data["phone"], country=self.country)

@@ -4,6 +4,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import user_has_device
 
+from accounts.people.selectors import must_pass_second_factor
+
 # Pages a signed-in person may reach before passing the second factor.
 _ALLOWED = {
     "accounts:two_factor_setup",
@@ -52,6 +54,4 @@ class SecondFactorMiddleware:
 
 
 def _owes_second_factor(user) -> bool:
-    if not user.is_authenticated or user.is_verified():
-        return False
-    return user.needs_second_factor or user_has_device(user, confirmed=True)
+    return user.is_authenticated and not user.is_verified() and must_pass_second_factor(user)

@@ -67,6 +67,6 @@ def existing_account_for(invitation: Invitation) -> User | None:
 def must_pass_second_factor(user: User) -> bool:
     """Whether signing in with a password is not enough for this person: coordinators and admins
     always, anyone else once they have turned two-factor sign-in on. Until they enter a code, they are
-    not signed in as far as any page says (templates/account/messages/logged_in.txt). The same rule as
-    accounts.people.middleware and AccountAdapter.get_login_redirect_url."""
+    not signed in as far as any page says (templates/account/messages/logged_in.txt). The one home of
+    the rule: accounts.people.middleware and AccountAdapter.get_login_redirect_url ask it too."""
     return user.needs_second_factor or user_has_device(user, confirmed=True)

@@ -12,13 +12,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from casserole.addresses import default_country
 from casserole.models import Country
 from casserole.phones import PHONE_EXAMPLE_ERROR, clean_phone
 from casserole.postcodes import normalise_jp_postcode, normalise_uk_postcode
 from casserole.text import TextField
 from meals.callbacks.models import CallbackRequest
 from meals.callbacks.services import CallbackDetails, form_started_token
-from meals.referrals.forms.base import default_country
 
 
 def _postcode_country(value: str) -> tuple[str, str] | None:

@@ -78,7 +78,7 @@ class PersonSpec:
     full_name: str
     name_reading: str = ""
     # Stored as a person's input is (E.164) and valid by the same rules (tests/meals/demo checks it).
-    # Not Ofcom's drama ranges (020 7946 0xxx, 07700 900xxx): the forms refuse those, because a diner's
+    # Not Ofcom's drama ranges (020 7946 0000–0999, 07700 900000–900999): the forms refuse those, because a diner's
     # or an emergency contact's number must reach someone. The demo never dials or texts anyone.
     phone: str = ""
     language: str = "en"

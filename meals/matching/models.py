@@ -5,9 +5,6 @@ for them by a referrer with the right scope or by a coordinator (assisted digita
 (web, phone, in person) is stored with each action in the audit log.
 """
 
-from datetime import date
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -90,17 +87,6 @@ class Match(models.Model):
     @property
     def shares_details(self) -> bool:
         return self.status in self.SHARING_STATUSES
-
-    @property
-    def introduction_not_due_until(self) -> date | None:
-        """The day the introduction is arranged for, in the diner's area's time zone, while that day is
-        still to come (else None). Until then the introduction cannot be marked as done
-        (meals.matching.services.mark_introduced). Reads `diner.area`: select it with the match."""
-        if self.introduction_at is None:
-            return None
-        zone = ZoneInfo(self.diner.area.time_zone)
-        arranged_for = timezone.localdate(self.introduction_at, timezone=zone)
-        return arranged_for if timezone.localdate(timezone=zone) < arranged_for else None
 
 
 class MatchChangeRequest(models.Model):

@@ -21,7 +21,7 @@ from meals.diners.models import Diner
 from meals.diners.selectors import postcode_district
 from meals.matching.models import Match, MatchChangeRequest
 from meals.matching.nearby import distance_to
-from meals.matching.services import LIFECYCLE
+from meals.matching.services import LIFECYCLE, introduction_not_due_until
 from training.models import Certificate
 from training.selectors import certificate_state as course_certificate_state
 from training.selectors import latest_certificate
@@ -146,6 +146,7 @@ def match_page(match: Match, user: User) -> dict:
         "change_request": change_request,
         "change_request_by_cook": change_request is not None and change_request.requested_by_id == cook.pk,
         "allowed_changes": allowed_changes(match),
+        "introduction_not_due_until": introduction_not_due_until(match),
         "history": history,
     }
 

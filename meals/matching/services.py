@@ -6,6 +6,9 @@ constraint (Match.Meta) refuses a second live match if two offers slip past the 
 told "another cook has just offered", never shown a server error.
 """
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
@@ -231,6 +234,16 @@ def record_introduction(*, by: User, match: Match, method: str, when, request=No
     return match
 
 
+def introduction_not_due_until(match: Match) -> date | None:
+    """The day the introduction is arranged for, in the diner's area's time zone, while that day is
+    still to come (else None): until then `mark_introduced` refuses. Reads `match.diner.area`."""
+    if match.introduction_at is None:
+        return None
+    zone = ZoneInfo(match.diner.area.time_zone)
+    arranged_for = timezone.localdate(match.introduction_at, timezone=zone)
+    return arranged_for if timezone.localdate(timezone=zone) < arranged_for else None
+
+
 @transaction.atomic
 def mark_introduced(*, by: User, match: Match, request=None) -> Match:
     """The introduction happened: the match is active. (The first delivered meal will also do this.)
@@ -238,7 +251,7 @@ def mark_introduced(*, by: User, match: Match, request=None) -> Match:
     would then be active from before the cook and the diner met. If they met earlier, the coordinator
     moves the introduction to today first (record_introduction), so the two dates always agree."""
     match = _lock(match, by, statuses=(Match.Status.APPROVED, Match.Status.INTRODUCED))
-    arranged_for = match.introduction_not_due_until
+    arranged_for = introduction_not_due_until(match)
     if arranged_for is not None:
         raise IntroductionNotDue(
             _(

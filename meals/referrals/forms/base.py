@@ -1,9 +1,9 @@
 """Building blocks of the request's question pages: the date and radio widgets, the section base class."""
 
 from django import forms
-from django.utils.translation import get_language
 
 from accounts.people.models import Area
+from casserole.addresses import default_country
 from casserole.models import Channel
 from casserole.phones import PHONE_EXAMPLE_ERROR, clean_phone
 from casserole.text import TextField
@@ -14,11 +14,6 @@ LANGUAGE_CHOICES = [("en", "English"), ("ja", "日本語")]
 YES, NO = "yes", "no"
 # The consent page's "who else may we tell" choices, and the Diner field each one sets.
 CONCERN_KEYS = (("referrer", "concerns_to_referrer"), ("emergency_contact", "concerns_to_emergency_contact"))
-
-
-def default_country() -> str:
-    """The country a form assumes until one is chosen: Japan on Japanese pages, else the UK."""
-    return Area.Country.JP if get_language() == "ja" else Area.Country.GB
 
 
 def _choice_label(choices, value) -> str:

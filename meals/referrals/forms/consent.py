@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.people.models import Area
+from casserole.addresses import default_country
 from casserole.email_addresses import validate_email_address
 from casserole.fields import SplitDateField, year_first
 from casserole.models import Channel
@@ -20,7 +21,6 @@ from meals.referrals.forms.base import (
     YES,
     SectionForm,
     _choice_label,
-    default_country,
 )
 
 
