@@ -16,6 +16,7 @@ Sources (checked December 2026; docs/course.md lists them with the lessons that 
 Codes are stored in Diner.allergens (a JSON list): never rename or remove one.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -215,3 +216,16 @@ def decided_in(country: str, kind: str = MANDATORY, on: date | None = None) -> t
     """Decided for a list but not in force on `on`: the ones a lesson names as coming."""
     day = _on(on)
     return tuple(a for a in ALLERGENS if a.decided_for(country, kind, day) and not a.listed(country, kind, day))
+
+
+def clashes(contains: Iterable[str], avoids: Iterable[str]) -> list[str]:
+    """Which of the codes a person avoids a dish's codes hit, in table order. A food and its UK group
+    clash both ways: walnut in the dish hits "tree nuts" on the list, and a dish marked only "tree
+    nuts" may hold the walnut someone avoids."""
+    dish = set(contains)
+    widened = dish | {BY_CODE[code].within for code in dish if code in BY_CODE and BY_CODE[code].within}
+    hit = []
+    for allergen in ALLERGENS:
+        if allergen.code in set(avoids) and (allergen.code in widened or allergen.within in dish):
+            hit.append(allergen.code)
+    return hit

@@ -79,6 +79,20 @@ class Action(models.TextChoices):
     CERTIFICATE_NOTICE_14_DAYS = "certificate_notice_14_days", _("Reminded: the certificate expires in 14 days")
     CERTIFICATE_NOTICE_EXPIRED = "certificate_notice_expired", _("Told the cook their certificate has expired")
 
+    # Meals (meals.schedule)
+    MEAL_PROPOSED = "meal_proposed", _("Meal proposed")
+    MEAL_SERIES_STARTED = "meal_series_started", _("Repeating meals proposed")
+    MEAL_SERIES_CHANGED = "meal_series_changed", _("Repeating meals changed from a date")
+    MEAL_SERIES_ENDED = "meal_series_ended", _("Repeating meals ended")
+    MEAL_MOVED = "meal_moved", _("Meal moved or changed")
+    MEAL_CANCELLED = "meal_cancelled", _("Meal cancelled")
+    MEAL_CONFIRMED = "meal_confirmed", _("Meal confirmed")
+    MEAL_DECLINED = "meal_declined", _("Meal declined")
+    MEAL_COVER_ARRANGED = "meal_cover_arranged", _("Another cook covers a meal")
+    MEAL_PREFERENCES_CHANGED = "meal_preferences_changed", _("How they like their meals changed")
+    CALENDAR_FEED_RESET = "calendar_feed_reset", _("Calendar address made or reset")
+    MEAL_REMINDERS_CHANGED = "meal_reminders_changed", _("Meal reminders turned on or off")
+
     # Requests for meals and the waiting list
     REFERRAL_SUBMITTED = "referral_submitted", _("Request for meals sent")
     REFERRAL_UPDATED = "referral_updated", _("Request changed and sent again")

@@ -209,6 +209,13 @@ IDENTITY_IMAGE_RETENTION_DAYS = env_int("IDENTITY_IMAGE_RETENTION_DAYS", 7, mini
 CALLBACK_WORKING_DAYS = env_int("CALLBACK_WORKING_DAYS", 2, minimum=1)
 CALLBACK_RETENTION_DAYS = env_int("CALLBACK_RETENTION_DAYS", 90, minimum=1)
 CALLBACK_MIN_SECONDS = env_int("CALLBACK_MIN_SECONDS", 3, minimum=0)
+# Meals (meals.schedule): how far ahead the daily job makes a series' meals; how long before a meal an
+# unconfirmed one is flagged for a coordinator to phone; the window in which cancellations mark a cook
+# as "cancels often" on the coordinator's pages, and how many make it so.
+MEAL_HORIZON_WEEKS = env_int("MEAL_HORIZON_WEEKS", 4, minimum=1)
+MEAL_CONFIRM_HOURS = env_int("MEAL_CONFIRM_HOURS", 24, minimum=1)
+MEAL_CANCELLATIONS_DAYS = env_int("MEAL_CANCELLATIONS_DAYS", 90, minimum=1)
+MEAL_CANCELLATIONS_OFTEN = env_int("MEAL_CANCELLATIONS_OFTEN", 3, minimum=1)
 
 # Sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True

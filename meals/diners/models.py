@@ -59,6 +59,26 @@ class Weekday(models.TextChoices):
     SUNDAY = "sun", _("Sunday")
 
 
+class Portion(models.TextChoices):
+    SMALL = "small", _("A small portion")
+    REGULAR = "regular", _("A regular portion")
+    LARGE = "large", _("A large portion")
+
+
+class BestTime(models.TextChoices):
+    ANY = "any", _("Any time")
+    MORNING = "morning", _("Morning")
+    LUNCHTIME = "lunchtime", _("Lunchtime")
+    AFTERNOON = "afternoon", _("Afternoon")
+    EVENING = "evening", _("Early evening")
+
+
+class VisitStyle(models.TextChoices):
+    CHAT = "chat", _("Stay for a chat")
+    DOOR = "door", _("Leave the meal at the door")
+    EITHER = "either", _("Either is fine")
+
+
 class Diner(PostalAddress):
     """An older person who would like meals. Personal, health and allergy data: only their area's
     coordinators, referrers with a scope for them and (from the matching issue) a matched cook may see
@@ -130,7 +150,15 @@ class Diner(PostalAddress):
     likes = models.TextField(_("likes"), max_length=1000, blank=True)
     dislikes = models.TextField(_("dislikes"), max_length=1000, blank=True)
     frequency = models.CharField(max_length=12, choices=Frequency.choices, default=Frequency.WEEKLY)
-    days = models.JSONField(default=list, blank=True)  # Weekday values
+    days = models.JSONField(default=list, blank=True)  # Weekday values: days that suit
+    # How they like their meals (meals.schedule shows these to the cook on every meal).
+    days_unsuitable = models.JSONField(default=list, blank=True)  # Weekday values: days that don't
+    best_time = models.CharField(_("best time"), max_length=10, choices=BestTime.choices, default=BestTime.ANY)
+    portion = models.CharField(_("portion size"), max_length=8, choices=Portion.choices, default=Portion.REGULAR)
+    visit_style = models.CharField(
+        _("chat or door"), max_length=8, choices=VisitStyle.choices, default=VisitStyle.EITHER
+    )
+    door_notes = models.TextField(_("at the door"), max_length=500, blank=True)  # "ring twice, side gate"
     # Someone to call in an emergency.
     emergency_name = models.CharField(_("emergency contact's name"), max_length=150, blank=True)
     emergency_phone = models.CharField(_("emergency contact's phone"), max_length=32, blank=True)
