@@ -84,6 +84,12 @@ def _check_time(match: Match, start: datetime, end: datetime, *, now: datetime) 
         raise MealError(_("Choose a day after the match began."))
 
 
+def _lock_cook(cook: User) -> None:
+    """Serialise a cook's meal changes: two at once (two tabs, two matches) could each pass the overlap
+    check alone. On SQLite writers are serialised anyway."""
+    User.objects.select_for_update().filter(pk=cook.pk).values_list("pk", flat=True).first()
+
+
 def _overlapping(cook: User, start: datetime, end: datetime, *, exclude: int | None = None) -> Meal | None:
     meals = Meal.objects.filter(cook=cook, status__in=Meal.HAPPENING, starts_at__lt=end, ends_at__gt=start)
     if exclude is not None:
@@ -130,9 +136,15 @@ def propose_meal(
         raise MealError(_("Say what you plan to cook."))
     try:
         with transaction.atomic():
+            _lock_cook(cook)
             match = (
                 Match.objects.select_for_update(of=("self",)).select_related("diner", "diner__area").get(pk=match.pk)
             )
+            if submission is not None:
+                # The same form sent again while the first was being saved: now that it is, return it.
+                earlier = _submitted(submission)
+                if earlier is not None:
+                    return earlier
             _check_cook_and_match(cook, match)
             contains = _check_allergens(match.diner, allergens, allergens_checked)
             zone = _zone(match)
@@ -295,6 +307,7 @@ def move_meal(
 ) -> Meal:
     """Move or change one meal only (the series keeps its rule). The diner's side confirms it again."""
     now = now or timezone.now()
+    _lock_cook(cook)
     meal = _lock_meal(meal)
     if meal.cook_id != cook.pk or meal.covered_for_id is not None:
         # A covering cook brings the meal as arranged; moving it is the match's cook's to do.
@@ -525,6 +538,7 @@ def arrange_cover(
     _check_future(meal, now)
     if not meal.needs_cover or meal.match.status != Match.Status.ACTIVE:
         raise MealError(_("This meal has changed since you opened it. Look at it again."))
+    _lock_cook(cook)
     if cook.pk not in {candidate.cook.pk for candidate in cover_candidates(meal)}:
         raise MealError(_("This cook can’t cover the meal: choose one from the list."))
     clash = _overlapping(cook, meal.starts_at, meal.ends_at)
