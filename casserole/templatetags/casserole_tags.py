@@ -31,6 +31,18 @@ def when(value) -> str:
 
 
 @register.filter
+def time_of_day(value) -> str:
+    """A wall-clock time alone: "5:30pm" / "17:30"."""
+    if value is None or value == "":
+        return ""
+    if hasattr(value, "tzinfo") and hasattr(value, "date") and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if (get_language() or "en") == "ja":
+        return formats.time_format(value, "TIME_FORMAT")
+    return _english_time(value)
+
+
+@register.filter
 def day(value) -> str:
     """A date alone: "Sunday 22 November 2026" / "2026年11月22日(日)"."""
     if not value:

@@ -216,6 +216,20 @@ DINERS = (
             emergency_phone="+819022224444", emergency_relationship="弟",
         ),
     ),
+    # Matched with Setagaya's active cook, with a month of meals (meals.demo.meals); her care manager
+    # confirms meals and is reminded of them.
+    DinerSpec(
+        "setagaya",
+        "accepted",
+        _setagaya(
+            relationship="social_worker", full_name="渡辺 ふみ", name_reading="ワタナベ フミ",
+            preferred_name="ふみさん", address_line1="三軒茶屋2丁目11-5", postcode="154-0024", phone="+81354320013",
+            access_notes="1階のいちばん奥の部屋です。", allergens=["eggs"], dietary_needs="薄味が好きです。",
+            likes="肉じゃが、焼き魚", days=["mon", "thu"], emergency_name="渡辺 誠",
+            emergency_phone="+819044445555", emergency_relationship="長男",
+        ),
+        scopes={"can_view_schedule": True, "can_confirm_meals": True, "can_give_feedback": True},
+    ),
 )  # fmt: skip
 
 
@@ -251,12 +265,15 @@ def load_demo_diners(*, referrers: dict[str, User], coordinators: dict[str, User
 MATCHES = (
     ("cook.ready.hackney", "Edith O'Brien", "active"),
     ("cook.ready.setagaya", "山田 花子", "proposed"),
+    ("cook.ready.setagaya", "渡辺 ふみ", "active"),
 )
+# Active matches were introduced this long ago (and have been active since): a month of meals fits.
+ACTIVE_FOR = timedelta(days=35)
 
 
 def load_demo_matches(*, cooks: dict[str, User], coordinators: dict[str, User]) -> int:
-    """An active match in Hackney (introduced, so the cook sees Edie's address) and an offer waiting
-    for Setagaya's coordinator. Made once: a diner with any match is left alone."""
+    """An active match in each area (introduced, so the cook sees the diner's address) and an offer
+    waiting for Setagaya's coordinator. Made once: a diner with any match is left alone."""
     made = 0
     for local_part, diner_name, state in MATCHES:
         cook = cooks[local_part]
@@ -269,7 +286,9 @@ def load_demo_matches(*, cooks: dict[str, User], coordinators: dict[str, User]) 
         if state == "active":
             match = matching.approve_match(by=coordinator, match=match)
             match = matching.record_introduction(
-                by=coordinator, match=match, method="with_coordinator", when=timezone.now() - timedelta(days=14)
+                by=coordinator, match=match, method="with_coordinator", when=timezone.now() - ACTIVE_FOR
             )
             matching.mark_introduced(by=coordinator, match=match)
+            # Marked active on the day of the introduction, as it happened, not today.
+            Match.objects.filter(pk=match.pk).update(active_since=match.introduction_at)
     return made

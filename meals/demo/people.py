@@ -35,6 +35,7 @@ from accounts.onboarding.models import CookProfile
 from accounts.people.models import Area, CoordinatorMembership, User
 from accounts.review import services as cook_services
 from meals.demo.diners import load_demo_diners, load_demo_matches
+from meals.demo.meals import load_demo_meals
 from training.models import Attempt, Certificate, LessonProgress
 from training.services import load_course, start_attempt, submit_attempt
 
@@ -141,6 +142,7 @@ COORDINATORS = (
 #              not placed on the map (N1 is not in the demo table): a coordinator must set a pin
 #   approval   identity approved and certificate valid: waiting for the coordinator's approval
 #   ready      active: approved by a coordinator
+#   backup     active, with nobody of their own to cook for yet: a coordinator asks them to cover a meal
 #   expired    was active, but the food-safety certificate has run out (cannot be matched)
 #   suspended  approved, then suspended by a coordinator with a reason
 COOKS = (
@@ -164,6 +166,13 @@ COOKS = (
         role="Cook, Hackney: fully set up",
         full_name="Margaret Ellis",
         phone="+442071234456",
+        area="hackney",
+    ),
+    PersonSpec(
+        local_part="cook.backup.hackney",
+        role="Cook, Hackney: fully set up, covers meals",
+        full_name="Kwame Mensah",
+        phone="+442071234477",
         area="hackney",
     ),
     PersonSpec(
@@ -288,6 +297,8 @@ class DemoLoader:
         # Diners and their requests in every state (meals.demo).
         self.created += load_demo_diners(referrers=referrers, coordinators=coordinators)
         self.created += load_demo_matches(cooks=cooks, coordinators=coordinators)
+        # A month of meals in each area's active match: past, confirmed, covered, waiting (meals.demo.meals).
+        self.created += load_demo_meals(cooks=cooks, coordinators=coordinators, referrers=referrers)
         return logins
 
     def onboarding(self, cooks: dict[str, User], coordinators: dict[str, User]) -> None:
@@ -314,7 +325,7 @@ class DemoLoader:
                 )
             else:
                 cook_services.record_seen_in_person(by=coordinator, cook=user, document_type="passport")
-            if stage in ("ready", "expired", "suspended"):
+            if stage in ("ready", "backup", "expired", "suspended"):
                 # Approved while the certificate was valid (the expired cook's ran out later).
                 with _certificates_valid_for(user):
                     cook_services.approve_cook(by=coordinator, cook=user)
@@ -358,7 +369,7 @@ class DemoLoader:
             read = {"new": [], "partway": half, "rejected": half}.get(stage, lessons)
             for lesson in read:
                 self._upsert(LessonProgress, lookup={"user": user, "lesson": lesson}, values={})
-            certified = stage in ("ready", "expired", "approval", "suspended")
+            certified = stage in ("ready", "backup", "expired", "approval", "suspended")
             if certified and not Certificate.objects.filter(user=user).exists():
                 if stage == "expired":
                     # Passed over three years ago: on the course as it was then (v2 is newer than that).

@@ -13,10 +13,11 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from accounts.onboarding.eligibility import active_cooks, is_active_cook
 from accounts.onboarding.models import CookProfile, IdentityCheck
 from accounts.people.access import areas_for_coordinator
-from accounts.people.models import User
+from accounts.people.models import Area, User
 from casserole import audit
 from casserole.distances import format_distance
 from casserole.geocoding import round_distance
+from casserole.phones import phone_for_display
 from meals.diners.models import Diner
 from meals.diners.selectors import postcode_district
 from meals.matching.models import Match, MatchChangeRequest
@@ -50,6 +51,32 @@ def certificate_state(certificate: Certificate | None, now=None) -> str:
 def allowed_changes(match: Match) -> list[str]:
     """The lifecycle changes (pause, resume, end) meals.matching.services would accept from this status."""
     return LIFECYCLE.allowed_from(match.status)
+
+
+def shared_details(diner: Diner) -> dict:
+    """Only what the diner agreed a matched cook may see; never the surname or the emergency contact."""
+    shared = set(diner.share_with_cook or [])
+    details = {}
+    if Diner.Share.ADDRESS in shared:
+        details["address"] = address_lines(diner)
+    if Diner.Share.PHONE in shared and diner.phone:
+        details["phone"], details["phone_display"] = diner.phone, phone_for_display(diner.phone)
+    if Diner.Share.ACCESS in shared and diner.access_notes:
+        details["access_notes"] = diner.access_notes
+    if Diner.Share.LIKES in shared:
+        details["likes"], details["dislikes"] = diner.likes, diner.dislikes
+        details["shares_likes"] = True
+    return details
+
+
+def address_lines(diner: Diner) -> list[str]:
+    """The address as it is written where the diner lives, for the cook to find the door: in Japan the
+    postcode first, then from the largest place to the building (〒154-0017 / 世田谷区代沢2-3-4); in
+    the UK from the door to the postcode."""
+    if diner.country == Area.Country.JP:
+        lines = (f"〒{diner.postcode}" if diner.postcode else "", f"{diner.town}{diner.address_line1}")
+        return [line for line in (*lines, diner.address_line2) if line]
+    return [line for line in (diner.address_line1, diner.address_line2, diner.town, diner.postcode) if line]
 
 
 # The offers queue ---------------------------------------------------------------------------------------

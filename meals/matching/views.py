@@ -5,9 +5,9 @@ What a cook sees of a diner is decided in two places only:
 - before a match is approved (the nearby list, the offer page, a proposed, declined or withdrawn match),
   the public summary of meals.matching.nearby.NearbyDiner — no surname, address, phone, emergency contact or
   access notes;
-- while the match shares details (approved, introduced, active, paused), `_shared_details` adds what the
-  diner consented to share (Diner.share_with_cook), read from the match's status on every request, so
-  ending a match takes the details away at once.
+- while the match shares details (approved, introduced, active, paused), `match_selectors.shared_details`
+  adds what the diner consented to share (Diner.share_with_cook), read from the match's status on every
+  request, so ending a match takes the details away at once.
 Templates get these two dicts and never read the diner's record themselves.
 """
 
@@ -30,7 +30,6 @@ from casserole import status
 from casserole.access import cook_required, coordinator_required
 from casserole.distances import format_distance
 from casserole.geocoding import round_distance
-from casserole.phones import phone_for_display
 from meals.diners import services
 from meals.diners.access import get_diner_for_coordinator
 from meals.diners.models import Allergen, Diner, Weekday
@@ -97,32 +96,6 @@ def _summary(diner: Diner, km: float | None, unit: str) -> NearbyDiner:
         frequency_label=diner.get_frequency_display(),
         days=list(diner.days or []),
     )
-
-
-def _shared_details(diner: Diner) -> dict:
-    """Only what the diner agreed a matched cook may see; never the surname or the emergency contact."""
-    shared = set(diner.share_with_cook or [])
-    details = {}
-    if Diner.Share.ADDRESS in shared:
-        details["address"] = _address_lines(diner)
-    if Diner.Share.PHONE in shared and diner.phone:
-        details["phone"], details["phone_display"] = diner.phone, phone_for_display(diner.phone)
-    if Diner.Share.ACCESS in shared and diner.access_notes:
-        details["access_notes"] = diner.access_notes
-    if Diner.Share.LIKES in shared:
-        details["likes"], details["dislikes"] = diner.likes, diner.dislikes
-        details["shares_likes"] = True
-    return details
-
-
-def _address_lines(diner: Diner) -> list[str]:
-    """The address as it is written where the diner lives, for the cook to find the door: in Japan the
-    postcode first, then from the largest place to the building (〒154-0017 / 世田谷区代沢2-3-4); in
-    the UK from the door to the postcode."""
-    if diner.country == Area.Country.JP:
-        lines = (f"〒{diner.postcode}" if diner.postcode else "", f"{diner.town}{diner.address_line1}")
-        return [line for line in (*lines, diner.address_line2) if line]
-    return [line for line in (diner.address_line1, diner.address_line2, diner.town, diner.postcode) if line]
 
 
 @cook_required
@@ -213,7 +186,7 @@ def cook_match(request, pk: int):
         "shared": None,
     }
     if match.shares_details:
-        context["shared"] = _shared_details(diner)
+        context["shared"] = match_selectors.shared_details(diner)
         # The cook now sees private details: audited like any view of the diner's record.
         services.record_diner_viewed(by=cook, diner=diner, request=request)
     return render(request, "meals/matching/cook/match.html", context)

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -23,6 +24,9 @@ from meals.diners.access import get_proxy_for_referrer
 from meals.diners.models import Diner, ProxyAccess
 from meals.proxy import selectors
 from meals.referrals.forms import SECTIONS
+from meals.schedule import consents
+from meals.schedule import preferences as meal_preferences
+from meals.schedule import selectors as schedule_selectors
 
 # The wizard's sections that edit only the diner's own record (relationship and consent are the
 # request's and the coordinator's business), with the heading each has on the diner's page.
@@ -122,9 +126,18 @@ def edit(request, pk: int, section: str):
 @require_GET
 def schedule(request, pk: int):
     access = get_proxy_for_referrer(request.user, pk, "can_view_schedule")
-    # Meals themselves are not scheduled on Casserole yet: the page says who cooks and when they
-    # first visit, and how to ask about the rest.
-    context = {"access": access, "diner": access.diner, "matches": selectors.cooks_for_diner(access.diner)}
+    diner, now = access.diner, timezone.now()
+    # Who cooks (first names), the next four weeks of meals with the buttons the access allows, how the
+    # diner likes their meals, and the referrer's own reminder choice.
+    context = {
+        "access": access,
+        "diner": diner,
+        "matches": selectors.cooks_for_diner(diner),
+        "meals": schedule_selectors.diner_schedule(diner, now=now),
+        "preferences": meal_preferences.summary(diner),
+        "reminders_on": consents.reminders_on(access),
+        "now": now,
+    }
     return render(request, "meals/proxy/schedule.html", context)
 
 
@@ -143,6 +156,7 @@ def card(request, pk: int):
             "area": diner.area,
             "language": diner.preferred_language,
             "cooks": selectors.cooks_for_diner(diner),
+            "meals": schedule_selectors.diner_schedule(diner, weeks=4),
             "back_url": reverse("meals:proxy_diner", args=[diner.pk]),
             "back_label": _("Back to %(name)s’s page") % {"name": diner.preferred_name},
         },

@@ -34,6 +34,7 @@ from meals.diners.services import CONSENT_FIELDS, DINER_FIELDS, ReferralError, U
 from meals.matching.selectors import current_cooks
 from meals.records import selectors as record_selectors
 from meals.referrals.forms import SECTIONS
+from meals.schedule.selectors import diner_schedule
 
 # A name search is personal data: it is posted, kept here in the session under a random key, and the list
 # is shown at ?search=<key>, so no name reaches an access log. The last few are kept for back and forward.
@@ -309,6 +310,7 @@ def card(request, pk: int):
         "language": diner.preferred_language,
         # Only cooks the diner may know about: an offer not yet approved is not on the card.
         "cooks": [match for match in current_cooks(diner) if match.shares_details],
+        "meals": diner_schedule(diner, weeks=4),
         "back_url": reverse("meals:coordinator_diner", kwargs={"pk": diner.pk}),
         "back_label": _("Back to the diner’s record"),
     }

@@ -22,7 +22,7 @@ from meals.matching.nearby import distance_to
 from meals.matching.selectors import distance_label
 from meals.schedule.models import Meal
 
-MEAL_RELATED = ("match", "match__diner", "match__diner__area", "cook", "series")
+MEAL_RELATED = ("match", "match__diner", "match__diner__area", "cook", "covered_for", "series")
 PAST_SHOWN = 20
 
 

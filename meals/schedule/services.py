@@ -43,7 +43,9 @@ def _zone(match: Match) -> str:
     return match.diner.area.time_zone if match.diner.area_id else settings.TIME_ZONE
 
 
-def _check_cook_and_match(cook: User, match: Match) -> None:
+def check_can_plan(cook: User, match: Match) -> None:
+    """Refuses (MealError, saying why) unless the cook may plan meals in this match now: their own,
+    active match, and they are an active cook. The propose page asks it to explain itself up front."""
     if match.cook_id != cook.pk:
         raise MealError(_("You can only plan meals for the people you cook for."))
     if match.status != Match.Status.ACTIVE:
@@ -145,7 +147,7 @@ def propose_meal(
                 earlier = _submitted(submission)
                 if earlier is not None:
                     return earlier
-            _check_cook_and_match(cook, match)
+            check_can_plan(cook, match)
             contains = _check_allergens(match.diner, allergens, allergens_checked)
             zone = _zone(match)
             start, end = rules.at(day, start_time, zone), rules.at(day, end_time, zone)
@@ -312,7 +314,7 @@ def move_meal(
     if meal.cook_id != cook.pk or meal.covered_for_id is not None:
         # A covering cook brings the meal as arranged; moving it is the match's cook's to do.
         raise MealError(_("You can only change meals you planned yourself."))
-    _check_cook_and_match(cook, meal.match)
+    check_can_plan(cook, meal.match)
     _check_future(meal, now)
     if not meal.is_happening:
         raise MealError(_("This meal is not going ahead, so it can’t be moved."))

@@ -1,19 +1,23 @@
 """Reads for account pages, with their related rows fetched up front (templates run no queries)."""
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.onboarding.models import IdentityCheck
 from accounts.people.models import CoordinatorMembership, Invitation
 from meals.callbacks.selectors import open_callbacks_count
 from meals.matching.models import Match
 from meals.referrals.models import Referral
+from meals.schedule.models import Meal
+from meals.schedule.selectors import unconfirmed_soon
 
 
 def coordinator_home(areas) -> dict:
     """The coordinator's areas, who coordinates each, open invitations, and how many identity photos,
-    requests for meals and offers to cook wait for a decision and call-backs for a call in each
-    (subqueries on the areas' own query: no extra query)."""
+    requests for meals and offers to cook wait for a decision, call-backs for a call, and meals for a
+    phone call or a cover cook in each (subqueries on the areas' own query: no extra query)."""
     waiting = (
         IdentityCheck.objects.filter(
             cook__home_area=OuterRef("pk"),
@@ -40,8 +44,32 @@ def coordinator_home(areas) -> dict:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    now = timezone.now()
+    area_meals = Meal.objects.filter(match__diner__area=OuterRef("pk"))
+    meals_unconfirmed = (
+        unconfirmed_soon(area_meals, now=now)
+        .order_by()
+        .values("match__diner__area")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    # Meal.needs_cover, in SQL, for meals still to come in an active match (tested to agree).
+    meals_uncovered = (
+        area_meals.filter(
+            status=Meal.Status.CANCELLED,
+            cancel_reason=Meal.CancelReason.COOK_CANNOT,
+            starts_at__gt=now,
+            match__status=Match.Status.ACTIVE,
+        )
+        .order_by()
+        .values("match__diner__area")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     areas = areas.annotate(
         identity_waiting=Coalesce(Subquery(waiting), Value(0)),
+        meals_unconfirmed=Coalesce(Subquery(meals_unconfirmed), Value(0)),
+        meals_uncovered=Coalesce(Subquery(meals_uncovered), Value(0)),
         referrals_waiting=Coalesce(Subquery(referrals_waiting), Value(0)),
         offers_waiting=Coalesce(Subquery(offers_waiting), Value(0)),
         callbacks_waiting=open_callbacks_count(),
@@ -61,4 +89,7 @@ def coordinator_home(areas) -> dict:
         "referrals_waiting": sum(area.referrals_waiting for area in areas),
         "offers_waiting": sum(area.offers_waiting for area in areas),
         "callbacks_waiting": sum(area.callbacks_waiting for area in areas),
+        "meals_unconfirmed": sum(area.meals_unconfirmed for area in areas),
+        "meals_uncovered": sum(area.meals_uncovered for area in areas),
+        "meals_confirm_hours": settings.MEAL_CONFIRM_HOURS,
     }

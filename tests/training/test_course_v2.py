@@ -106,8 +106,8 @@ def test_the_right_answers_are_spread_over_the_positions():
 # Each country's rules for its cooks ------------------------------------------------------------------------
 
 # Figures that belong to the other country's rules (a wrong option may not use them either).
+# (5℃ is no longer among them: Casserole asks 5℃以下 for meals in both countries, as the label says.)
 UK_ONLY_IN_JAPANESE = {
-    "a 5 ℃ fridge": r"(?<![\d.−-])5\s*℃",
     "63 ℃ hot-holding": r"(?<!\d)63\s*℃",
     "70 ℃ for 2 minutes": r"(?<!\d)70\s*℃",
     "Scotland's 82 ℃": r"82\s*℃",
@@ -138,6 +138,7 @@ def test_no_lesson_or_question_gives_the_other_countrys_figures(language, forbid
 JAPANESE_RULES = {
     "temperatures": [
         "冷蔵庫は**10℃以下**",
+        "**5℃以下**",
         "冷凍庫は**−15℃以下**",
         "**75℃で1分間以上**",
         "**85〜90℃で90秒間以上**",

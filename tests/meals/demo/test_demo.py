@@ -1,6 +1,7 @@
 """The demo data: every stage of cook onboarding is there, and a second run changes nothing."""
 
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -53,7 +54,7 @@ def test_the_demo_has_cooks_at_every_stage_and_loads_twice_without_changes(
     assert rejected.cook_profile.needs_placing
     assert cook_services.activation_blockers(cook("cook.approval.hackney")) == []
     assert cook("cook.approval.hackney").cook_profile.status == CookProfile.Status.PENDING
-    for active in ("cook.ready.hackney", "cook.ready.setagaya"):
+    for active in ("cook.ready.hackney", "cook.ready.setagaya", "cook.backup.hackney"):
         assert cook_services.is_active_cook(cook(active))
     expired = cook("cook.expired.hackney")
     assert expired.cook_profile.status == CookProfile.Status.ACTIVE
@@ -76,14 +77,18 @@ def test_the_demo_has_requests_for_meals_in_every_state(settings, django_capture
     assert ProxyAccess.objects.filter(referrer__email="referrer.setagaya" + DOMAIN, can_confirm_meals=True).exists()
 
 
-def test_the_demo_has_an_active_match_and_an_offer_waiting(settings, django_capture_on_commit_callbacks):
+def test_the_demo_has_an_active_match_in_each_area_and_an_offer_waiting(settings, django_capture_on_commit_callbacks):
     from meals.matching.models import Match
 
     with django_capture_on_commit_callbacks(execute=True):
         load(settings)
-    assert sorted(Match.objects.values_list("status", flat=True)) == ["active", "proposed"]
-    active = Match.objects.get(status="active")
-    assert active.shares_details and active.cook.email == "cook.ready.hackney" + DOMAIN
+    assert sorted(Match.objects.values_list("status", flat=True)) == ["active", "active", "proposed"]
+    active = Match.objects.filter(status="active").select_related("cook", "diner__area")
+    assert {(m.diner.area.slug, m.cook.email) for m in active} == {
+        ("hackney", "cook.ready.hackney" + DOMAIN),
+        ("setagaya", "cook.ready.setagaya" + DOMAIN),
+    }
+    assert all(m.shares_details for m in active)
 
 
 @pytest.mark.parametrize(
@@ -130,3 +135,58 @@ def test_the_expired_certificate_is_on_the_course_as_it_was_when_it_was_passed(
     assert current.version == "v2" and expired.course.version == "v1"
     assert expired.attempt.submitted_at == expired.issued_at
     assert cook("cook.ready.hackney").certificates.get().course == current
+
+
+def test_the_demo_has_a_month_of_meals_in_both_areas(settings, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from casserole import allergens
+    from meals.schedule import rules
+    from meals.schedule.models import Meal, MealRemindersConsent
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load(settings)
+    now = timezone.now()
+    meals = list(Meal.objects.select_related("match__diner__area", "cook", "covered_for", "decided_by"))
+    for area in ("hackney", "setagaya"):
+        mine = [m for m in meals if m.match.diner.area.slug == area]
+        zone = mine[0].match.diner.area.time_zone
+        tomorrow = rules.local(now, zone).date() + timedelta(days=1)
+        past = [m for m in mine if m.starts_at <= now]
+        assert len(past) >= 3 and all(m.status == "confirmed" for m in past), area
+        assert min(m.starts_at for m in past) <= now - timedelta(days=20)
+        assert max(m.starts_at for m in mine) >= now + timedelta(days=21)
+        # Not confirmed, tomorrow in the area's time: the coordinator's week flags it.
+        assert any(m.status == "proposed" and rules.local(m.starts_at, zone).date() == tomorrow for m in mine)
+        for meal in mine:  # every dish is safe for its diner
+            assert allergens.clashes(meal.allergens, meal.match.diner.allergens) == [], meal.dish
+    hackney = [m for m in meals if m.match.diner.area.slug == "hackney" and m.starts_at > now]
+    assert any(
+        m.status == "confirmed" and m.decision_channel == "phone" and m.decided_by.is_coordinator for m in hackney
+    )
+    [covered] = [m for m in hackney if m.covered_for is not None]
+    assert (covered.cook.email, covered.covered_for.email) == (
+        "cook.backup.hackney" + DOMAIN,
+        "cook.ready.hackney" + DOMAIN,
+    )
+    assert covered.status == "confirmed"
+    [waiting] = [m for m in hackney if m.needs_cover]
+    assert waiting.cancel_note
+    setagaya = [m for m in meals if m.match.diner.area.slug == "setagaya"]
+    assert any(m.status == "confirmed" and m.decided_by.email == "referrer.setagaya" + DOMAIN for m in setagaya)
+    assert {"肉じゃが", "鮭の塩焼きと ほうれん草のおひたし"} <= {m.dish for m in setagaya}
+    assert MealRemindersConsent.objects.filter(proxy__referrer__email="referrer.setagaya" + DOMAIN).exists()
+
+
+def test_the_demo_diners_meal_preferences_pass_the_form_that_edits_them(settings, django_capture_on_commit_callbacks):
+    from meals.diners.models import Diner
+    from meals.schedule.preferences import PreferencesForm, initial
+
+    with django_capture_on_commit_callbacks(execute=True):
+        load(settings)
+    filled = Diner.objects.exclude(door_notes="")
+    assert {d.preferred_name for d in filled} >= {"Edie", "ふみさん", "花子さん"}
+    for diner in filled:
+        form = PreferencesForm(data={**initial(diner)})
+        assert form.is_valid(), (diner.full_name, form.errors)
+        assert diner.best_time != "any" and diner.visit_style != "either" and diner.days

@@ -106,8 +106,8 @@ def test_with_an_approved_cook_the_schedule_names_them_and_says_the_visit_is_bei
     assert (
         t(
             language,
-            "The cook and %(name)s agree the days of their meals between them: Casserole does not list them yet. To "
-            "ask about a visit, call us on <strong>%(phone)s</strong>.",
+            "The cook suggests each meal. To confirm a meal, say %(name)s can’t have it, or ask about anything else, "
+            "call us on <strong>%(phone)s</strong>.",
             name="<bdi>Edie</bdi>",
             phone=diner.area.help_phone,
         )
@@ -171,35 +171,35 @@ def test_a_cook_with_no_first_name_to_show_is_their_cook(login_as, referrer, din
 # The diner's page: what the referrer may do, and how to do it today ---------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("scopes", "expected"),
-    [
-        (
-            {"can_confirm_meals": True, "can_give_feedback": True},
-            "Confirming meals and giving feedback cannot be done on Casserole yet. To do either, call us on "
-            "<strong>%(phone)s</strong>.",
-        ),
-        (
-            {"can_confirm_meals": True},
-            "Confirming meals cannot be done on Casserole yet. To confirm a meal, call us on "
-            "<strong>%(phone)s</strong>.",
-        ),
-        (
-            {"can_give_feedback": True},
-            "Giving feedback cannot be done on Casserole yet. To tell us how their meals are going, call us on "
-            "<strong>%(phone)s</strong>.",
-        ),
-    ],
-)
 @pytest.mark.parametrize("language", ["en", "ja"])
-def test_scopes_with_no_page_yet_say_to_phone(login_as, referrer, diner, coordinator_a, scopes, expected, language):
+def test_feedback_is_not_on_casserole_yet_so_the_page_says_to_phone(login_as, referrer, diner, coordinator_a, language):
     access = ProxyAccess.objects.get(diner=diner, referrer=referrer)
-    services.set_proxy_scopes(by=coordinator_a, access=access, scopes={"can_view_schedule": True, **scopes})
+    services.set_proxy_scopes(
+        by=coordinator_a, access=access, scopes={"can_view_schedule": True, "can_give_feedback": True}
+    )
 
     html = login_as(referrer).get(f"/{language}/diners/{diner.pk}/").content.decode()
 
     by_phone = html[html.index('id="by-phone"') : html.index("</p>", html.index('id="by-phone"'))]
+    expected = (
+        "Giving feedback cannot be done on Casserole yet. To tell us how their meals are going, call us on "
+        "<strong>%(phone)s</strong>."
+    )
     assert t(language, expected, phone=diner.area.help_phone) in by_phone
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_confirming_meals_points_to_the_schedule_where_it_is_done(login_as, referrer, diner, coordinator_a, language):
+    access = ProxyAccess.objects.get(diner=diner, referrer=referrer)
+    services.set_proxy_scopes(
+        by=coordinator_a, access=access, scopes={"can_view_schedule": True, "can_confirm_meals": True}
+    )
+
+    html = login_as(referrer).get(f"/{language}/diners/{diner.pk}/").content.decode()
+
+    confirm = html[html.index('id="confirm-meals"') : html.index("</p>", html.index('id="confirm-meals"'))]
+    assert f'href="/{language}/diners/{diner.pk}/schedule/"' in confirm
+    assert 'id="by-phone"' not in html
 
 
 def test_without_those_scopes_nothing_is_said_about_phoning(login_as, referrer, diner):
