@@ -3,5 +3,5 @@
 from meals.callbacks.models import CallbackRequest  # noqa: F401
 from meals.diners.models import JP_ALLERGENS, UK_ALLERGENS, Allergen, Diner, ProxyAccess, Weekday  # noqa: F401
 from meals.matching.models import Match, MatchChangeRequest  # noqa: F401
-from meals.schedule.models import CalendarFeed, Meal, MealReminder, MealRemindersConsent, MealSeries  # noqa: F401
 from meals.referrals.models import AreaWaitlistEntry, Referral, ReferralDraft  # noqa: F401
+from meals.schedule.models import CalendarFeed, Meal, MealReminder, MealRemindersConsent, MealSeries  # noqa: F401

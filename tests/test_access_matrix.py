@@ -11,7 +11,7 @@ that is rolled back, so one persona's successful POST does not change what the n
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
@@ -31,6 +31,7 @@ from meals.diners.models import ProxyAccess
 from meals.matching.models import Match
 from meals.matching.services import offer_to_cook
 from meals.referrals.services import accept_referral
+from meals.schedule.models import CalendarFeed, Meal, MealSeries
 from tests.conftest import (
     make_admin_user,
     make_area_a,
@@ -450,6 +451,71 @@ ROWS = [
         {"outcome": "unreachable"},
     ),
     Row("/en/coordinator/call-backs/987654/", "GET", AREA_A_NOT_FOUND),
+    # Meals (meals.schedule). The matrix cook (not active yet, so they cannot plan new meals: the page says
+    # why) has an active match with Mae, for whom the referrer may see the schedule, confirm meals and
+    # change details; one meal is planned, one the cook called off waits for cover, and another cook of
+    # Mae's brings a meal the matrix cook must not see.
+    Row("/en/cook/meals/", "GET", COOK_PAGE),
+    Row("/ja/cook/meals/", "GET", COOK_PAGE),
+    Row("/en/cook/meals/", "POST", expect(FORBIDDEN, anonymous=FOUND, cook=NOT_ALLOWED)),
+    Row("/en/cook/meals/{meal_a}/", "GET", COOK_PAGE),
+    Row("/en/cook/meals/{meal_other}/", "GET", COOK_NOT_FOUND),
+    Row("/en/cook/meals/987654/", "GET", COOK_NOT_FOUND),
+    Row("/en/cook/matches/{meal_match_a}/meals/new/", "GET", COOK_PAGE),
+    Row("/en/cook/matches/{meal_match_a}/meals/new/", "POST", COOK_PAGE, {"dish": ""}),
+    Row("/en/cook/matches/{offer_a}/meals/new/", "GET", COOK_NOT_FOUND),  # another cook's match
+    Row("/en/cook/meals/{meal_a}/change/", "GET", COOK_PAGE),
+    Row("/en/cook/meals/{meal_a}/change/", "POST", COOK_PAGE, {"dish": ""}),
+    Row("/en/cook/meals/{meal_other}/change/", "GET", COOK_NOT_FOUND),
+    Row("/en/cook/meals/{meal_a}/cancel/", "GET", COOK_PAGE),
+    Row("/en/cook/meals/{meal_a}/cancel/", "POST", COOK_PAGE, {"reason": ""}),
+    Row("/en/cook/meals/{meal_other}/cancel/", "POST", COOK_NOT_FOUND, {"reason": "cook_cannot"}),
+    Row("/en/cook/series/{series_a}/change/", "GET", COOK_PAGE),
+    Row("/en/cook/series/{series_a}/change/", "POST", COOK_PAGE, {"dish": ""}),
+    Row("/en/cook/series/{series_a}/end/", "GET", COOK_PAGE),
+    Row("/en/cook/series/{series_a}/end/", "POST", COOK_REDIRECT),
+    Row("/en/cook/series/{series_other}/end/", "POST", COOK_NOT_FOUND),
+    Row("/en/cook/meals/{meal_a}/label/", "GET", COOK_PAGE),
+    Row("/ja/cook/meals/{meal_a}/label/", "GET", COOK_PAGE),
+    Row("/en/cook/meals/{meal_other}/label/", "GET", COOK_NOT_FOUND),
+    Row("/en/cook/calendar/", "GET", COOK_PAGE),
+    Row("/en/cook/calendar/", "POST", COOK_REDIRECT),  # a new address
+    # The calendar feed needs no sign-in: its long random address is the key.
+    Row("/en/calendar/{calendar_token}.ics", "GET", PUBLIC),
+    Row("/en/calendar/not-a-token-anyone-has.ics", "GET", expect(NOT_FOUND)),
+    Row("/en/calendar/{calendar_token}.ics", "POST", expect(NOT_ALLOWED)),
+    # The diner's side.
+    Row(
+        "/en/diners/{diner_meals}/meals/{meal_a}/decide/",
+        "POST",
+        expect(NOT_FOUND, anonymous=FOUND, referrer=FOUND),
+        {"decision": "confirm"},
+    ),
+    Row("/en/diners/{diner_meals}/meals/{meal_a}/decide/", "GET", expect(NOT_ALLOWED, anonymous=FOUND)),
+    Row(
+        "/en/diners/{diner_schedule_only}/meals/{meal_a}/decide/",
+        "POST",
+        expect(NOT_FOUND, anonymous=FOUND, referrer=FORBIDDEN),
+        {"decision": "confirm"},
+    ),
+    Row("/en/diners/{diner_meals}/preferences/", "GET", PROXY_PAGE),
+    Row("/en/diners/{diner_meals}/preferences/", "POST", PROXY_PAGE, {"best_time": ""}),
+    Row("/en/diners/{diner_schedule_only}/preferences/", "GET", expect(NOT_FOUND, anonymous=FOUND, referrer=FORBIDDEN)),
+    Row("/en/diners/{diner_meals}/reminders/", "GET", PROXY_PAGE),
+    Row(
+        "/en/diners/{diner_meals}/reminders/", "POST", expect(NOT_FOUND, anonymous=FOUND, referrer=FOUND), {"on": "yes"}
+    ),
+    # The coordinator's side.
+    Row("/en/coordinator/meals/", "GET", COORDINATOR_PAGE),
+    Row("/ja/coordinator/meals/", "GET", COORDINATOR_PAGE),
+    Row("/en/coordinator/meals/", "POST", COORDINATOR_NOT_ALLOWED),
+    Row("/en/coordinator/meals/{meal_cover_a}/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/meals/{meal_cover_a}/", "POST", AREA_A_PAGE, {"action": "cover", "cook": "987654"}),
+    Row("/en/coordinator/meals/987654/", "GET", AREA_A_NOT_FOUND),
+    Row("/en/coordinator/diners/{diner_meals}/meals/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_meals}/meals/", "POST", COORDINATOR_NOT_ALLOWED),
+    Row("/en/coordinator/diners/{diner_meals}/preferences/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_meals}/preferences/", "POST", AREA_A_PAGE, {"best_time": ""}),
     # Ids no table can hold: these used to reach the database and crash (a 500).
     Row("/en/diners/99999999999999999999/", "GET", OUT_OF_RANGE),
     Row("/en/diners/9223372036854775808/schedule/", "GET", OUT_OF_RANGE),
@@ -583,7 +649,9 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
         diner=schedule_only.diner, cook=users["cook"], status=Match.Status.APPROVED, decided_by=users["coordinator_a"]
     )
     move = waiting_move_for(matched_cook.cook_profile, address_line1="9 Wilton Way", postcode="E8 1BH")
+    meals = _meals_in_area_a(users, matched_cook)
     return {
+        **meals,
         "moved_cook": str(matched_cook.pk),
         "cook_move": str(move.pk),
         "offer_a": str(offer.pk),
@@ -607,6 +675,56 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
         "open_attempt": str(open_attempt.pk),
         "certificate": str(passed_attempt.certificate.pk),
         "certificate_code": passed_attempt.certificate.code,
+    }
+
+
+def _meals_in_area_a(users, other_cook) -> dict[str, str]:
+    """Mae, whose referrer may see, confirm and change: an active match with the matrix cook holding a
+    planned meal, a called-off meal waiting for cover and a weekly series; and a second cook of hers with
+    a meal and a series of their own. Made directly: the matrix cook is not active, so could not plan."""
+    mae = submit(by=users["referrer"], full_name="Mae Meals", preferred_name="Mae")
+    accept_referral(
+        by=users["coordinator_a"],
+        referral=mae,
+        scopes={"can_view_schedule": True, "can_confirm_meals": True, "can_edit_details": True},
+    )
+    now = timezone.now()
+    match = MatchFactory(
+        diner=mae.diner, cook=users["cook"], status=Match.Status.ACTIVE, active_since=now - timedelta(days=7)
+    )
+    other = MatchFactory(
+        diner=mae.diner, cook=other_cook, status=Match.Status.ACTIVE, additional=True, active_since=match.active_since
+    )
+
+    def meal(on, cook, days, **extra):
+        start = now + timedelta(days=days)
+        return Meal.objects.create(
+            match=on, cook=cook, starts_at=start, ends_at=start + timedelta(hours=1), dish="Soup", **extra
+        )
+
+    def series(on):
+        day = timezone.localdate() + timedelta(days=5)
+        return MealSeries.objects.create(
+            match=on,
+            repeat="weekly",
+            rule="FREQ=WEEKLY",
+            starts_on=day,
+            start_time=time(12),
+            end_time=time(13),
+            dish="Stew",
+        )
+
+    cancelled = {"status": Meal.Status.CANCELLED, "cancel_reason": Meal.CancelReason.COOK_CANNOT, "cancelled_at": now}
+    feed = CalendarFeed.objects.create(cook=users["cook"], token="matrix-calendar-token-0123456789abcdefghijklmnop")
+    return {
+        "diner_meals": str(mae.diner_id),
+        "meal_match_a": str(match.pk),
+        "meal_a": str(meal(match, users["cook"], 2).pk),
+        "meal_cover_a": str(meal(match, users["cook"], 3, **cancelled).pk),
+        "meal_other": str(meal(other, other_cook, 4).pk),
+        "series_a": str(series(match).pk),
+        "series_other": str(series(other).pk),
+        "calendar_token": feed.token,
     }
 
 

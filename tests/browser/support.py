@@ -253,3 +253,11 @@ def link_in(message, pattern: str) -> str:
             if re.search(pattern, url):
                 return url
     raise AssertionError(f"no link matching {pattern!r} in email {message.subject!r}:\n{message.body}")
+
+
+def switch_user(page, server_url: str, user, *, verified: bool = True) -> None:
+    """The tab signed in as `user` from now on: a second persona at the same language and width in one
+    test (open_page gives one tab per language and width)."""
+    page.context.clear_cookies()
+    cookie = session_cookie(user, verified=verified)
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": server_url}])
