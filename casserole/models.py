@@ -71,6 +71,31 @@ class OutboundEmail(models.Model):
         return f"{self.to}: {self.subject}"
 
 
+class OutboundText(models.Model):
+    """Every text message (SMS) the service sends, like OutboundEmail: kept until delivered, retried
+    with back-off, failures shown. The body is cleared once sent."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    to = models.CharField(max_length=32)  # E.164
+    body = models.TextField(max_length=1600)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    provider_id = models.CharField(max_length=64, blank=True)  # the provider's message id (Twilio SID)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"text to {self.to} ({self.status})"
+
+
 class PostcodeCentroid(models.Model):
     """The approximate centre of a postcode district ("E8") or a Japanese 3-digit postcode area
     ("154"): the offline geocoder, loaded by `manage.py load_postcode_centroids`."""

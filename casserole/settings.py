@@ -216,6 +216,16 @@ MEAL_HORIZON_WEEKS = env_int("MEAL_HORIZON_WEEKS", 4, minimum=1)
 MEAL_CONFIRM_HOURS = env_int("MEAL_CONFIRM_HOURS", 24, minimum=1)
 MEAL_CANCELLATIONS_DAYS = env_int("MEAL_CANCELLATIONS_DAYS", 90, minimum=1)
 MEAL_CANCELLATIONS_OFTEN = env_int("MEAL_CANCELLATIONS_OFTEN", 3, minimum=1)
+# The relationship log (meals.relationships): a meal's visit record is due within VISIT_RECORD_HOURS
+# (the cook is reminded once, then the coordinator sees it); an unanswered door not acknowledged within
+# DOOR_CASE_RERAISE_MINUTES is raised again to every coordinator of the area; an open concern escalates
+# after CONCERN_ESCALATE_URGENT_MINUTES (urgent) or CONCERN_ESCALATE_HOURS (the others); the loneliness
+# measure is due every LONELINESS_EVERY_DAYS after intake.
+VISIT_RECORD_HOURS = env_int("VISIT_RECORD_HOURS", 48, minimum=1)
+DOOR_CASE_RERAISE_MINUTES = env_int("DOOR_CASE_RERAISE_MINUTES", 60, minimum=5)
+CONCERN_ESCALATE_URGENT_MINUTES = env_int("CONCERN_ESCALATE_URGENT_MINUTES", 60, minimum=5)
+CONCERN_ESCALATE_HOURS = env_int("CONCERN_ESCALATE_HOURS", 48, minimum=1)
+LONELINESS_EVERY_DAYS = env_int("LONELINESS_EVERY_DAYS", 91, minimum=7)
 
 # Sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True

@@ -4,4 +4,17 @@ from meals.callbacks.models import CallbackRequest  # noqa: F401
 from meals.diners.models import JP_ALLERGENS, UK_ALLERGENS, Allergen, Diner, ProxyAccess, Weekday  # noqa: F401
 from meals.matching.models import Match, MatchChangeRequest  # noqa: F401
 from meals.referrals.models import AreaWaitlistEntry, Referral, ReferralDraft  # noqa: F401
+from meals.relationships.models import (  # noqa: F401
+    Concern,
+    DoorCase,
+    DoorCaseStep,
+    Feedback,
+    LonelinessMeasure,
+    MatchNote,
+    MeasureConsent,
+    Visit,
+    VisitReminder,
+    WatchRecipient,
+    WatchReport,
+)
 from meals.schedule.models import CalendarFeed, Meal, MealReminder, MealRemindersConsent, MealSeries  # noqa: F401

@@ -23,6 +23,7 @@ from meals.diners import services as diner_services
 from meals.diners.models import Diner
 from meals.matching.models import Match
 from meals.referrals import services as referrals_services
+from meals.schedule import calendar as feeds
 from meals.schedule.models import Meal, Repeat
 from tests.browser.checks import audit, error_summary_problems
 from tests.browser.support import (
@@ -312,7 +313,9 @@ def test_a_cook_makes_a_calendar_address_and_the_referrer_keeps_what_they_typed(
     assert url_path(page) == calendar
     assert t(lang, "Your calendar address is ready.") in banner(page)
     address = page.input_value("#feed-url")
-    assert address.startswith(live_server.url) and "/calendar/" in address and address.endswith(".ics")
+    feed = feeds.feed_for_cook(cook)
+    assert feed is not None and address == feeds.feed_url(feed)
+    assert f"/{lang}/calendar/" in address and address.endswith(".ics")
     audit(page, lang=lang, console=console)
 
     # The referrer, on the same phone: a day ticked as both suiting and not suiting is refused, and
