@@ -342,6 +342,18 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Casserole <hello@casserole.e
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6, minimum=1)
 
+# Text messages (casserole.texts): Twilio in production; "console" logs them (development and the demo).
+TEXT_BACKEND = env_choice("TEXT_BACKEND", "console", ("twilio", "console", "locmem"))
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
+if TEXT_BACKEND == "twilio" and not (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER):
+    raise ImproperlyConfigured(
+        "TEXT_BACKEND=twilio needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER."
+    )
+TEXT_MAX_ATTEMPTS = env_int("TEXT_MAX_ATTEMPTS", 5, minimum=1)
+TEXT_LOCMEM_FAIL = False  # tests set it to simulate the provider being down
+
 # Background work: Django's Tasks framework, stored in the database (worker: manage.py db_worker).
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

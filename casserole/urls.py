@@ -20,6 +20,7 @@ from meals.matching import urls as matching_urls
 from meals.proxy import urls as proxy_urls
 from meals.records import urls as records_urls
 from meals.referrals import urls as referrals_urls
+from meals.relationships import urls as relationships_urls
 from meals.schedule import urls as schedule_urls
 from meals.triage import urls as triage_urls
 from meals.workspace import urls as workspace_urls
@@ -40,6 +41,7 @@ meals_patterns = (
     + matching_urls.urlpatterns
     + callbacks_urls.urlpatterns
     + schedule_urls.urlpatterns
+    + relationships_urls.urlpatterns
 )
 
 urlpatterns = [

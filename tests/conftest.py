@@ -44,6 +44,18 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _texts_in_memory(settings):
+    # Texts go to casserole.texts.outbox, as email goes to django.core.mail.outbox: nothing leaves.
+    from casserole import texts
+
+    settings.TEXT_BACKEND = "locmem"
+    settings.TEXT_LOCMEM_FAIL = False
+    texts.outbox.clear()
+    yield
+    texts.outbox.clear()
+
+
 # Builders, so a module-scoped fixture can make the same personas once (see tests/test_access_matrix.py).
 
 
