@@ -9,6 +9,7 @@ from meals.relationships.models import (  # noqa: F401
     DoorCase,
     DoorCaseStep,
     Feedback,
+    FeedbackAsk,
     LonelinessMeasure,
     MatchNote,
     MeasureConsent,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from casserole.models import Channel, OutboundEmail
+from casserole.models import Channel, OutboundEmail, OutboundText
 from meals.diners.models import Diner
 from meals.matching.models import Match
 from meals.schedule.models import Meal
@@ -184,6 +184,7 @@ class DoorCaseStep(models.Model):
     at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.TextField(max_length=2000, blank=True)
+    text = models.ForeignKey(OutboundText, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["at", "pk"]
@@ -287,6 +288,27 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"Feedback {self.occasion} from the {self.side} on match {self.match_id}"
+
+
+class FeedbackAsk(models.Model):
+    """One side was asked for feedback at one occasion (by email to the cook or a proxy who may give
+    it): unique, so the asking job can run twice. A diner with nobody to email is asked by a coordinator
+    on the phone (their queue shows who is due)."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="feedback_asks")
+    side = models.CharField(max_length=5, choices=Feedback.Side.choices)
+    occasion = models.CharField(max_length=16)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    email = models.ForeignKey(OutboundEmail, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["match", "side", "occasion", "recipient"], name="one_feedback_ask"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Asked {self.recipient_id} for {self.occasion} feedback on match {self.match_id}"
 
 
 class LonelinessMeasure(models.Model):
