@@ -31,6 +31,7 @@ from meals.diners.models import ProxyAccess
 from meals.matching.models import Match
 from meals.matching.services import offer_to_cook
 from meals.referrals.services import accept_referral
+from meals.relationships.models import Concern, DoorCase, Visit, WatchRecipient
 from meals.schedule.models import CalendarFeed, Meal, MealSeries
 from tests.conftest import (
     make_admin_user,
@@ -516,6 +517,51 @@ ROWS = [
     Row("/en/coordinator/diners/{diner_meals}/meals/", "POST", COORDINATOR_NOT_ALLOWED),
     Row("/en/coordinator/diners/{diner_meals}/preferences/", "GET", AREA_A_PAGE),
     Row("/en/coordinator/diners/{diner_meals}/preferences/", "POST", AREA_A_PAGE, {"best_time": ""}),
+    # The relationship log (meals.relationships), on Mae's match: a past meal with its visit record (no answer
+    # at the door: a door case), a past meal not recorded yet, a concern and a watch-report recipient.
+    # Mae's referrer may not give feedback (403).
+    Row("/en/cook/meals/{meal_unrecorded}/visit/", "GET", COOK_PAGE),
+    Row("/en/cook/meals/{meal_unrecorded}/visit/", "POST", COOK_PAGE, {"outcome": ""}),
+    Row("/en/cook/meals/{meal_visited}/visit/", "GET", COOK_PAGE),  # what was recorded
+    Row("/en/cook/meals/{meal_other}/visit/", "GET", COOK_NOT_FOUND),
+    Row("/en/cook/visits/{visit_a}/no-answer/", "GET", COOK_PAGE),
+    Row("/en/cook/visits/{visit_a}/concern/", "GET", COOK_PAGE),
+    Row("/en/cook/visits/{visit_a}/concern/", "POST", COOK_PAGE, {"level": ""}),
+    Row("/en/cook/matches/{meal_match_a}/feedback/", "GET", COOK_PAGE),
+    Row("/en/cook/matches/{meal_match_a}/feedback/", "POST", COOK_PAGE, {"enjoyed": "maybe"}),
+    Row("/en/cook/matches/{offer_a}/feedback/", "GET", COOK_NOT_FOUND),
+    Row("/en/cook/matches/{meal_match_a}/timeline/", "GET", COOK_PAGE),
+    Row("/en/cook/matches/{offer_a}/timeline/", "GET", COOK_NOT_FOUND),
+    Row("/en/diners/{diner_meals}/concerns/new/", "GET", PROXY_PAGE),
+    Row("/en/diners/{diner_meals}/concerns/new/", "POST", PROXY_PAGE, {"level": ""}),
+    Row(
+        "/en/diners/{diner_meals}/matches/{meal_match_a}/feedback/",
+        "GET",
+        expect(NOT_FOUND, anonymous=FOUND, referrer=FORBIDDEN),
+    ),
+    Row("/en/diners/{diner_meals}/matches/{meal_match_a}/timeline/", "GET", PROXY_PAGE),
+    Row("/en/diners/{diner_meals}/watch/", "GET", PROXY_PAGE),
+    Row("/en/diners/{diner_schedule_only}/watch/", "GET", expect(NOT_FOUND, anonymous=FOUND, referrer=FORBIDDEN)),
+    Row("/en/coordinator/door-cases/{door_case_a}/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/door-cases/{door_case_a}/", "POST", AREA_A_PAGE, {"action": "close", "outcome": ""}),
+    Row("/en/coordinator/door-cases/987654/", "GET", AREA_A_NOT_FOUND),
+    Row("/en/coordinator/concerns/", "GET", COORDINATOR_PAGE),
+    Row("/ja/coordinator/concerns/", "GET", COORDINATOR_PAGE),
+    Row("/en/coordinator/concerns/", "POST", COORDINATOR_NOT_ALLOWED),
+    Row("/en/coordinator/concerns/{concern_a}/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/concerns/{concern_a}/", "POST", AREA_A_PAGE, {"action": "close", "notes": ""}),
+    Row("/en/coordinator/diners/{diner_meals}/concerns/new/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_meals}/concerns/new/", "POST", AREA_A_PAGE, {"level": ""}),
+    Row("/en/coordinator/diners/{diner_meals}/watch/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_meals}/watch/", "POST", AREA_A_PAGE, {"name": ""}),
+    Row("/en/coordinator/diners/{diner_meals}/watch/{watch_a}/stop/", "POST", AREA_A_REDIRECT),
+    Row("/en/coordinator/diners/{diner_meals}/watch/{watch_a}/stop/", "GET", COORDINATOR_NOT_ALLOWED),
+    Row("/en/coordinator/matches/{meal_match_a}/feedback/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/matches/{meal_match_a}/feedback/", "POST", AREA_A_PAGE, {"enjoyed": "maybe"}),
+    Row("/en/coordinator/diners/{diner_meals}/loneliness/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_meals}/loneliness/", "POST", AREA_A_PAGE, {"action": "consent"}),
+    Row("/en/coordinator/matches/{meal_match_a}/timeline/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/matches/{meal_match_a}/timeline/", "POST", AREA_A_PAGE, {"text": ""}),
     # Ids no table can hold: these used to reach the database and crash (a 500).
     Row("/en/diners/99999999999999999999/", "GET", OUT_OF_RANGE),
     Row("/en/diners/9223372036854775808/schedule/", "GET", OUT_OF_RANGE),
@@ -715,6 +761,15 @@ def _meals_in_area_a(users, other_cook) -> dict[str, str]:
         )
 
     cancelled = {"status": Meal.Status.CANCELLED, "cancel_reason": Meal.CancelReason.COOK_CANNOT, "cancelled_at": now}
+    visited, unrecorded = meal(match, users["cook"], -2), meal(match, users["cook"], -1)
+    visit = Visit.objects.create(meal=visited, match=match, recorded_by=users["cook"], outcome=Visit.Outcome.NO_ANSWER)
+    door_case = DoorCase.objects.create(visit=visit, diner=mae.diner)
+    concern = Concern.objects.create(
+        diner=mae.diner, match=match, level=Concern.Level.WORRIED, text="Seemed low", raised_by=users["referrer"]
+    )
+    watch = WatchRecipient.objects.create(
+        diner=mae.diner, name="Wendy Watch", email="wendy@example.org", approved_channel="phone"
+    )
     feed = CalendarFeed.objects.create(cook=users["cook"], token="matrix-calendar-token-0123456789abcdefghijklmnop")
     return {
         "diner_meals": str(mae.diner_id),
@@ -725,6 +780,12 @@ def _meals_in_area_a(users, other_cook) -> dict[str, str]:
         "series_a": str(series(match).pk),
         "series_other": str(series(other).pk),
         "calendar_token": feed.token,
+        "meal_visited": str(visited.pk),
+        "meal_unrecorded": str(unrecorded.pk),
+        "visit_a": str(visit.pk),
+        "door_case_a": str(door_case.pk),
+        "concern_a": str(concern.pk),
+        "watch_a": str(watch.pk),
     }
 
 

@@ -9,7 +9,7 @@ from meals.diners.access import get_proxy_for_referrer
 from meals.schedule.models import Meal, MealSeries
 
 # Every meal page shows when, where (the diner's area's time zone) and who: load them with the meal.
-MEAL_RELATED = ("match", "match__diner", "match__diner__area", "cook", "covered_for", "series")
+MEAL_RELATED = ("match", "match__diner", "match__diner__area", "cook", "covered_for", "series", "visit")
 
 
 def _meals():

@@ -35,7 +35,8 @@ def cook_meals(cook: User, *, now: datetime | None = None) -> dict:
     """The cook's meals to come (everything still planned, with cancelled ones of the next weeks so
     they can see what changed) and the most recent past ones: two queries."""
     now = now or timezone.now()
-    mine = Meal.objects.filter(Q(cook=cook) | Q(covered_for=cook)).select_related(*MEAL_RELATED)
+    # With each meal's visit record (meals.relationships), for "Record this visit": no query per meal.
+    mine = Meal.objects.filter(Q(cook=cook) | Q(covered_for=cook)).select_related(*MEAL_RELATED, "visit")
     upcoming = list(
         mine.filter(ends_at__gt=now, match__status__in=(Match.Status.ACTIVE, Match.Status.PAUSED)).order_by(
             "starts_at", "pk"

@@ -10,6 +10,11 @@ from accounts.people.models import CoordinatorMembership, Invitation
 from meals.callbacks.selectors import open_callbacks_count
 from meals.matching.models import Match
 from meals.referrals.models import Referral
+from meals.relationships.concerns import open_concern_counts
+from meals.relationships.door import open_door_cases
+from meals.relationships.feedback import different_cook_requests, feedback_due_by_phone
+from meals.relationships.loneliness import loneliness_due_count
+from meals.relationships.visits import OVERDUE_SHOWN, overdue_visit_counts, overdue_visits
 from meals.schedule.models import Meal
 from meals.schedule.selectors import unconfirmed_soon
 
@@ -73,6 +78,9 @@ def coordinator_home(areas) -> dict:
         referrals_waiting=Coalesce(Subquery(referrals_waiting), Value(0)),
         offers_waiting=Coalesce(Subquery(offers_waiting), Value(0)),
         callbacks_waiting=open_callbacks_count(),
+        **overdue_visit_counts(now=now),  # visits not recorded VISIT_RECORD_HOURS after the meal
+        **open_concern_counts(),  # concerns open and urgent in each area
+        loneliness_due=loneliness_due_count(),
     ).prefetch_related(
         Prefetch(
             "coordinator_memberships",
@@ -85,10 +93,22 @@ def coordinator_home(areas) -> dict:
     areas = list(areas)
     return {
         "areas": areas,
+        # No answer at a diner's door: every open case, first on the page (one query).
+        "door_cases": open_door_cases(areas),
+        "visits_overdue": sum(area.visits_overdue for area in areas),
+        "visits_overdue_list": overdue_visits(areas, now=now),  # the oldest OVERDUE_SHOWN: one query
+        "visits_overdue_shown": OVERDUE_SHOWN,
+        "visit_record_hours": settings.VISIT_RECORD_HOURS,
         "identity_waiting": sum(area.identity_waiting for area in areas),
         "referrals_waiting": sum(area.referrals_waiting for area in areas),
         "offers_waiting": sum(area.offers_waiting for area in areas),
         "callbacks_waiting": sum(area.callbacks_waiting for area in areas),
+        "concerns_open": sum(area.concerns_open for area in areas),
+        "concerns_urgent": sum(area.concerns_urgent for area in areas),
+        "loneliness_due": sum(area.loneliness_due for area in areas),
+        # Feedback: diners asking for a different cook, and those due whom nobody can ask online (a query each).
+        "different_cook": different_cook_requests(areas),
+        "feedback_due_by_phone": feedback_due_by_phone(areas, now=now),
         "meals_unconfirmed": sum(area.meals_unconfirmed for area in areas),
         "meals_uncovered": sum(area.meals_uncovered for area in areas),
         "meals_confirm_hours": settings.MEAL_CONFIRM_HOURS,

@@ -172,7 +172,9 @@ def test_a_cook_with_no_first_name_to_show_is_their_cook(login_as, referrer, din
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
-def test_feedback_is_not_on_casserole_yet_so_the_page_says_to_phone(login_as, referrer, diner, coordinator_a, language):
+def test_feedback_is_given_online_by_each_active_cook_or_by_phone(
+    login_as, referrer, diner, coordinator_a, active, language
+):
     access = ProxyAccess.objects.get(diner=diner, referrer=referrer)
     services.set_proxy_scopes(
         by=coordinator_a, access=access, scopes={"can_view_schedule": True, "can_give_feedback": True}
@@ -182,10 +184,18 @@ def test_feedback_is_not_on_casserole_yet_so_the_page_says_to_phone(login_as, re
 
     by_phone = html[html.index('id="by-phone"') : html.index("</p>", html.index('id="by-phone"'))]
     expected = (
-        "Giving feedback cannot be done on Casserole yet. To tell us how their meals are going, call us on "
-        "<strong>%(phone)s</strong>."
+        "To tell us how their meals are going, use the feedback link by their cook’s name below while they have "
+        "meals with a cook, or call us on <strong>%(phone)s</strong>."
     )
     assert t(language, expected, phone=diner.area.help_phone) in by_phone
+    assert "cannot be done on Casserole yet" not in html
+    assert f'href="/{language}/diners/{diner.pk}/matches/{active.pk}/feedback/"' in html
+
+
+def test_without_the_feedback_scope_there_is_no_feedback_link(login_as, referrer, diner, active):
+    html = login_as(referrer).get(f"/en/diners/{diner.pk}/").content.decode()
+
+    assert f"/matches/{active.pk}/feedback/" not in html
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])

@@ -18,7 +18,11 @@ pytestmark = pytest.mark.django_db
 #  6. their coordinators with their users (prefetch + select_related)
 #  7. their open invitations (prefetch)
 #  8. the area for the "Need help?" block (context processor)
-COORDINATOR_HOME_QUERIES = 8
+#  9. open door cases (meals.relationships.door)
+# 10. the oldest visits not recorded (meals.relationships.visits)
+# 11. diners asking for a different cook (meals.relationships.feedback)
+# 12. diners due to give feedback whom nobody can ask online (meals.relationships.feedback)
+COORDINATOR_HOME_QUERIES = 12
 
 
 def add_invitations(area, by, count: int) -> None:
