@@ -13,7 +13,7 @@ from meals.referrals.models import Referral
 from meals.relationships.concerns import open_concern_counts
 from meals.relationships.door import open_door_cases
 from meals.relationships.feedback import different_cook_requests, feedback_due_by_phone
-from meals.relationships.loneliness import loneliness_due_count
+from meals.relationships.loneliness import loneliness_due, loneliness_due_count
 from meals.relationships.visits import OVERDUE_SHOWN, overdue_visit_counts, overdue_visits
 from meals.schedule.models import Meal
 from meals.schedule.selectors import unconfirmed_soon
@@ -106,6 +106,10 @@ def coordinator_home(areas) -> dict:
         "concerns_open": sum(area.concerns_open for area in areas),
         "concerns_urgent": sum(area.concerns_urgent for area in areas),
         "loneliness_due": sum(area.loneliness_due for area in areas),
+        # The diners due (the first OVERDUE_SHOWN, oldest records first), each linking to their questions: one query.
+        "loneliness_due_list": list(
+            loneliness_due(areas).select_related("area").order_by("created_at", "pk")[:OVERDUE_SHOWN]
+        ),
         # Feedback: diners asking for a different cook, and those due whom nobody can ask online (a query each).
         "different_cook": different_cook_requests(areas),
         "feedback_due_by_phone": feedback_due_by_phone(areas, now=now),

@@ -390,3 +390,11 @@ def test_the_page_is_ten_queries_whatever_the_number_of_measures(
 def test_the_diners_record_links_to_the_questions(login_as, coordinator_a, diner):
     html = login_as(coordinator_a).get(f"/en/coordinator/diners/{diner.pk}/").content.decode()
     assert f'href="{url(diner)}"' in html
+
+
+def test_the_coordinators_home_lists_the_diners_due_with_a_link_to_their_questions(diner, coordinator_a, login_as):
+    consent(diner)
+    html = login_as(coordinator_a).get("/en/coordinator/").content.decode()
+
+    due = html[html.index('id="loneliness-due"') : html.index("</li>", html.index(f"/diners/{diner.pk}/loneliness/"))]
+    assert f'href="/en/coordinator/diners/{diner.pk}/loneliness/"' in due and "Edith O&#x27;Brien" in due

@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 # 10. the oldest visits not recorded (meals.relationships.visits)
 # 11. diners asking for a different cook (meals.relationships.feedback)
 # 12. diners due to give feedback whom nobody can ask online (meals.relationships.feedback)
-COORDINATOR_HOME_QUERIES = 12
+# 13. the diners due for the loneliness questions (meals.relationships.loneliness)
+COORDINATOR_HOME_QUERIES = 13
 
 
 def add_invitations(area, by, count: int) -> None:
