@@ -16,6 +16,7 @@ from accounts.review import urls as review_urls
 from accounts.review import views as review_views
 from casserole import views
 from meals.callbacks import urls as callbacks_urls
+from meals.impact import urls as impact_urls
 from meals.matching import urls as matching_urls
 from meals.proxy import urls as proxy_urls
 from meals.records import urls as records_urls
@@ -42,6 +43,7 @@ meals_patterns = (
     + callbacks_urls.urlpatterns
     + schedule_urls.urlpatterns
     + relationships_urls.urlpatterns
+    + impact_urls.urlpatterns
 )
 
 urlpatterns = [
