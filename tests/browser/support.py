@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import translation
 
 from accounts.people.models import User
+from casserole import texts
 from casserole.models import PostcodeCentroid
 from tests.browser.axe import AXE_PATH
 from tests.conftest import verified_client
@@ -261,3 +262,11 @@ def switch_user(page, server_url: str, user, *, verified: bool = True) -> None:
     page.context.clear_cookies()
     cookie = session_cookie(user, verified=verified)
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": server_url}])
+
+
+# Text messages ----------------------------------------------------------------------------------------
+
+
+def texts_to(number: str) -> list[str]:
+    """The bodies of the texts sent to `number` (E.164) so far, oldest first (casserole.texts' test outbox)."""
+    return [text["body"] for text in texts.outbox if text["to"] == number]
