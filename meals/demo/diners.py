@@ -3,16 +3,18 @@ referrer or a coordinator would make them. Only with DEBUG on (the command check
 diner is made only when none of that name exists in the area."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
 from accounts.people.models import User
 from meals.diners import services as diners_services
-from meals.diners.models import Diner
+from meals.diners.models import Diner, ProxyAccess
 from meals.matching import services as matching
 from meals.matching.models import Match
 from meals.referrals import services
+from meals.referrals.models import Referral
+from meals.schedule import rules
 
 NO_CONSENT_SHARING = []
 
@@ -267,8 +269,9 @@ MATCHES = (
     ("cook.ready.setagaya", "山田 花子", "proposed"),
     ("cook.ready.setagaya", "渡辺 ふみ", "active"),
 )
-# Active matches were introduced this long ago (and have been active since): a month of meals fits.
-ACTIVE_FOR = timedelta(days=35)
+# Active matches were introduced this long ago (and have been active since): months of meals and of the
+# relationship log fit (meals.demo.meals, meals.demo.history), with a loneliness follow-up three months in.
+ACTIVE_FOR = timedelta(weeks=20)
 
 
 def load_demo_matches(*, cooks: dict[str, User], coordinators: dict[str, User]) -> int:
@@ -285,10 +288,27 @@ def load_demo_matches(*, cooks: dict[str, User], coordinators: dict[str, User]) 
         made += 1
         if state == "active":
             match = matching.approve_match(by=coordinator, match=match)
+            # In the late morning, in the diner's area.
+            zone = diner.area.time_zone
+            introduced = rules.at(rules.local(timezone.now() - ACTIVE_FOR, zone).date(), time(11), zone)
             match = matching.record_introduction(
-                by=coordinator, match=match, method="with_coordinator", when=timezone.now() - ACTIVE_FOR
+                by=coordinator, match=match, method="with_coordinator", when=introduced
             )
             matching.mark_introduced(by=coordinator, match=match)
-            # Marked active on the day of the introduction, as it happened, not today.
-            Match.objects.filter(pk=match.pk).update(active_since=match.introduction_at)
+            # As it happened, not today: offered and approved in the fortnight before the introduction, and
+            # active from its day; the diner was referred a month before that.
+            Match.objects.filter(pk=match.pk).update(
+                offered_at=introduced - timedelta(days=14),
+                decided_at=introduced - timedelta(days=10),
+                active_since=introduced,
+            )
+            _referred_before(diner, introduced - timedelta(days=30))
     return made
+
+
+def _referred_before(diner: Diner, referred: datetime) -> None:
+    """Move a matched diner's request, its acceptance and the referrer's access back to before the match."""
+    accepted = referred + timedelta(days=2)
+    Referral.objects.filter(diner=diner).update(submitted_at=referred, decided_at=accepted)
+    ProxyAccess.objects.filter(diner=diner).update(granted_at=accepted)
+    Diner.objects.filter(pk=diner.pk).update(created_at=accepted, consent_given_on=referred.date() - timedelta(days=3))

@@ -1,7 +1,8 @@
-"""A month of meals for `manage.py load_demo`: in each area's active match, a weekly series that began
-about three weeks ago (so there are past meals) and runs four weeks ahead, made through the services
-by the cook, the diner's side and the coordinator, each at the time it would have happened (`now=`
-in the past), so the history is the one the product would have written.
+"""Months of meals for `manage.py load_demo`: in each area's active match, a weekly series that began
+the week after the match's introduction (about four and a half months ago, meals.demo.diners) and runs
+four weeks ahead, made through the services by the cook, the diner's side and the coordinator, each at
+the time it would have happened (`now=` in the past), so the history is the one the product would have
+written. What happened at each past meal (visit records, feedback, …) is meals.demo.history.
 
 What each coordinator's week then shows: in Hackney a meal confirmed by phone, one the cook called
 off that another cook covers, one called off and waiting for cover, and one not confirmed for
@@ -15,10 +16,12 @@ so on a later day a second run makes the weeks that have come within the horizon
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.people.models import User
 from casserole.models import Channel
+from meals.demo.history import past_outbox
 from meals.diners.models import Diner, ProxyAccess
 from meals.matching.models import Match
 from meals.schedule import consents, preferences, rules, services
@@ -38,7 +41,8 @@ PREFERENCES = {
         "days": ["mon", "thu"],
         "best_time": "lunchtime",
         "portion": "regular",
-        "visit_style": "door",
+        # At the door at first; after a few weeks she asked her cook in for tea (meals.demo.history).
+        "visit_style": "chat",
         "door_notes": "インターホンを押して、少し待ってください。返事がなければ玄関先に置いてください。",
     },
     "山田 花子": {
@@ -145,25 +149,32 @@ def _month_of_meals(plan: MealPlan, match: Match, *, cooks, coordinator: User, r
     tomorrow = today + timedelta(days=1)
     cook = match.cook
 
-    # The series' first meal: the plan's weekday about three weeks ago, after the match began; the cook
-    # proposed it three days before.
-    first = today - timedelta(days=21)
-    first -= timedelta(days=(first.weekday() - plan.weekday) % 7)
+    # The series' first meal: the plan's weekday in the week after the match began (the introduction);
+    # the cook proposed it three days before, or just after the introduction.
     began = match.active_since or now
-    while first < rules.local(began, zone).date() + timedelta(days=1):
-        first += timedelta(weeks=1)
+    first = rules.local(began, zone).date() + timedelta(days=1)
+    first += timedelta(days=(plan.weekday - first.weekday()) % 7)
     proposed_at = min(now, max(began + timedelta(hours=1), rules.at(first, time(10), zone) - timedelta(days=3)))
     diner = match.diner
+    outbox = past_outbox()
     meal = _propose(plan, match, plan.dish, first, repeat=Repeat.WEEKLY, now=proposed_at)
-    services.schedule_meals(now=now)  # the daily job has run every day since
+    outbox.delivered(proposed_at, texts=False)
+    # The daily job has run every day since: once within each horizon's length makes the same meals.
+    step = timedelta(weeks=settings.MEAL_HORIZON_WEEKS) - timedelta(days=1)
+    at = proposed_at + step
+    while at < now:
+        services.schedule_meals(now=at)
+        at += step
+    services.schedule_meals(now=now)
     meals = list(Meal.objects.filter(series=meal.series).order_by("starts_at"))
     made = 1 + len(meals)
 
     confirmer, channel = (referrer, Channel.WEB) if plan.confirmed_by == "proxy" else (coordinator, Channel.PHONE)
-    # Past meals were confirmed a couple of days before each.
+    # Past meals were confirmed a couple of days before each (the cook was told then: meals.demo.history).
     for past in (m for m in meals if m.starts_at <= now):
         at = max(proposed_at + timedelta(hours=1), past.starts_at - timedelta(days=2))
         services.decide_meal(by=confirmer, meal=past, confirm=True, channel=channel, now=at)
+        outbox.delivered(at, texts=False)
 
     future = [m for m in meals if m.starts_at > now]
     unconfirmed = next((m for m in future if _day(m, zone) == tomorrow), None)

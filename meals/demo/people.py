@@ -35,6 +35,7 @@ from accounts.onboarding.models import CookProfile
 from accounts.people.models import Area, CoordinatorMembership, User
 from accounts.review import services as cook_services
 from meals.demo.diners import load_demo_diners, load_demo_matches
+from meals.demo.history import load_demo_history
 from meals.demo.meals import load_demo_meals
 from training.models import Attempt, Certificate, LessonProgress
 from training.services import load_course, start_attempt, submit_attempt
@@ -297,8 +298,11 @@ class DemoLoader:
         # Diners and their requests in every state (meals.demo).
         self.created += load_demo_diners(referrers=referrers, coordinators=coordinators)
         self.created += load_demo_matches(cooks=cooks, coordinators=coordinators)
-        # A month of meals in each area's active match: past, confirmed, covered, waiting (meals.demo.meals).
-        self.created += load_demo_meals(cooks=cooks, coordinators=coordinators, referrers=referrers)
+        # Months of meals in each area's active match: past, confirmed, covered, waiting (meals.demo.meals),
+        # and what happened at them: visits, feedback, the loneliness measure, watch reports (meals.demo.history).
+        now = timezone.now()
+        self.created += load_demo_meals(cooks=cooks, coordinators=coordinators, referrers=referrers, now=now)
+        self.created += load_demo_history(cooks=cooks, coordinators=coordinators, referrers=referrers, now=now)
         return logins
 
     def onboarding(self, cooks: dict[str, User], coordinators: dict[str, User]) -> None:

@@ -20,5 +20,10 @@ class Command(BaseCommand):
             "watch reports sent": watch.send_watch_reports(),
         }
         for label, result in results.items():
-            count = sum(result.values()) if isinstance(result, dict) else result
+            # Only what this run did: the "already_…" counts are what earlier runs had done.
+            count = (
+                sum(v for k, v in result.items() if not k.startswith("already_"))
+                if isinstance(result, dict)
+                else result
+            )
             self.stdout.write(f"{label}: {count}")
