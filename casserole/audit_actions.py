@@ -115,6 +115,12 @@ class Action(models.TextChoices):
     MATCH_NOTE_WRITTEN = "match_note_written", _("Note written on a match")
     TIMELINE_VIEWED = "timeline_viewed", _("Match timeline looked at")
 
+    # The coordinator's workspace (meals.workspace): the detail holds the number of results, never the words
+    PEOPLE_SEARCHED = "people_searched", _("Cooks and diners searched")
+
+    # Impact (meals.impact): the detail holds the file and the period, never a figure
+    IMPACT_EXPORTED = "impact_exported", _("Impact figures downloaded as a CSV file")
+
     # Requests for meals and the waiting list
     REFERRAL_SUBMITTED = "referral_submitted", _("Request for meals sent")
     REFERRAL_UPDATED = "referral_updated", _("Request changed and sent again")

@@ -21,7 +21,14 @@ from tests.test_access_matrix import (  # noqa: F401 - world and the private fol
 pytestmark = pytest.mark.django_db
 
 GET_ROWS = [row for row in ROWS if row.method == "GET"]
-NOT_HTML = {"/healthz", "/admin/jsi18n/", "/en/calendar/{calendar_token}.ics"}  # JavaScript, an iCalendar feed
+# JavaScript, an iCalendar feed, CSV downloads.
+NOT_HTML = {
+    "/healthz",
+    "/admin/jsi18n/",
+    "/en/calendar/{calendar_token}.ics",
+    "/en/coordinator/impact/figures.csv",
+    "/en/coordinator/impact/matches.csv",
+}
 # Our pages with personal data: your account, coordinator pages, the admin. They must never be cached.
 PRIVATE_PREFIXES = ("/en/account/", "/en/coordinator/", "/admin/")
 # The admin marks these few as cacheable; they show no personal data.

@@ -105,8 +105,9 @@ def test_my_diners_in_japanese(login_as, referrer, accepted):
 
 
 # Queries: 1 session, 2 user, 3-4 the two-factor check (TOTP and backup-code devices), 5 the help
-# block's area, 6 the live accesses with their diners, 7 the requests with their diners.
-MY_DINERS_QUERIES = 7
+# block's area, 6 the live accesses with their diners, 7 the requests with their diners, their areas and
+# their live match's status, 8 the recent waits for a first meal in those areas (meals.schedule.waits).
+MY_DINERS_QUERIES = 8
 
 
 def referred_and_accepted(referrer, coordinator, count: int) -> None:

@@ -9,21 +9,25 @@ from tests.factories import CoordinatorFactory
 
 pytestmark = pytest.mark.django_db
 
-# The coordinator home page, whatever the number of coordinators and invitations:
+# The coordinator home page, whatever the number of coordinators, invitations and items in each queue, for
+# all the coordinator's areas or one (the area filter is checked against query 5, with no query of its own):
 #  1. the session
 #  2. the signed-in user
 #  3. the authenticator this session was verified with (django-otp)
 #  4. the areas the user coordinates (User.coordinated_area_ids)
-#  5. those areas
+#  5. those areas, each with the count and the oldest item's date of every queue (subqueries:
+#     meals.workspace.queues)
 #  6. their coordinators with their users (prefetch + select_related)
 #  7. their open invitations (prefetch)
-#  8. the area for the "Need help?" block (context processor)
-#  9. open door cases (meals.relationships.door)
-# 10. the oldest visits not recorded (meals.relationships.visits)
+#  8. open door cases (meals.relationships.door)
+#  9. the oldest visits not recorded (meals.relationships.visits)
+# 10. the diners due for the loneliness questions (meals.relationships.loneliness)
 # 11. diners asking for a different cook (meals.relationships.feedback)
 # 12. diners due to give feedback whom nobody can ask online (meals.relationships.feedback)
-# 13. the diners due for the loneliness questions (meals.relationships.loneliness)
-COORDINATOR_HOME_QUERIES = 13
+# 13. the first diners to place on the map
+# 14. the failed emails to the areas' people, with how many there are (a window count)
+# 15. the area for the "Need help?" block (context processor)
+COORDINATOR_HOME_QUERIES = 15
 
 
 def add_invitations(area, by, count: int) -> None:
