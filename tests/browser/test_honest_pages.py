@@ -187,13 +187,13 @@ def test_a_referrers_pages_promise_only_what_exists(request, open_page, lang, wi
     ).replace("<strong>", "").replace("</strong>", "") == _text(page, "#referrer-call-us")
     audit(page, lang=lang, console=console)
 
-    # The diner's page: meals to confirm and feedback to give are by phone for now.
+    # The diner's page: meals are confirmed on the schedule; feedback online beside each cook, or by phone.
     page.goto(world.url(f"/diners/{diner.pk}/"))
-    assert area.help_phone in _text(page, "#by-phone")
+    assert page.locator(f'#confirm-meals a[href="{world.path(f"/diners/{diner.pk}/schedule/")}"]').count() == 1
     assert _text(page, "#by-phone") == t(
         lang,
-        "Confirming meals and giving feedback cannot be done on Casserole yet. To do either, call us on "
-        "<strong>%(phone)s</strong>.",
+        "To tell us how their meals are going, use the feedback link by their cook’s name below while they have "
+        "meals with a cook, or call us on <strong>%(phone)s</strong>.",
         phone=area.help_phone,
     ).replace("<strong>", "").replace("</strong>", "")
     audit(page, lang=lang, console=console)

@@ -431,15 +431,15 @@ def test_a_coordinator_records_a_phone_referral_for_a_diner_without_email(reques
 
     # The large-print card, with the area's help line, at least 16pt when printed.
     click(page, f'main a[href="{world.path(f"/coordinator/diners/{referral.diner_id}/card/")}"]')
-    card = page.locator(".casserole-card").inner_text()
+    card = page.locator(".casserole-card").first.inner_text()  # the card; the schedule sheet follows it
     assert referral.diner.area.help_phone in card and diner["preferred_name"] in card
     _audit(page, lang=lang, console=console)
     page.emulate_media(media="print")
     try:
         assert page.evaluate(CARD_PRINT_FONT) >= 21.3, "the printed card has text under 16pt"
-        # One A4 sheet (595 × 842 pt), both languages on it.
+        # Two A4 sheets (595 × 842 pt): the card, then the schedule of the next four weeks.
         pdf = page.pdf(prefer_css_page_size=True)
-        assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1, "the card prints on more than one sheet"
+        assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 2, "the card and its schedule are not two sheets"
         box = [float(n) for n in re.search(rb"/MediaBox\s*\[([^\]]*)\]", pdf).group(1).split()]
         assert abs(box[2] - 595) < 2 and abs(box[3] - 842) < 2, f"the card is not A4: {box}"
     finally:
