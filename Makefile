@@ -87,6 +87,7 @@ format: $(STAMP)
 
 bench: setup
 	$(PY) bench/run.py
+	$(PY) bench/impact.py
 
 clean:
 	rm -rf $(VENV) node_modules static_build var

@@ -4,10 +4,11 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.onboarding.models import CookProfile, IdentityCheck, StripeEvent
+from accounts.onboarding.models import CookMove, CookProfile, IdentityCheck, StripeEvent
 from accounts.people import services
 from accounts.people.models import Area, CoordinatorMembership, Invitation, User
 from casserole import audit
+from casserole.admin import ViewOnlyAdmin
 
 _ROLE_FIELDS = ("is_cook", "is_referrer", "is_coordinator", "is_staff", "is_superuser", "is_active")
 
@@ -112,15 +113,29 @@ def _audit_membership(request, membership: CoordinatorMembership, *, granted: bo
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_ja", "country", "help_phone", "distance_unit"]
+    list_display = ["name", "name_ja", "country", "help_phone", "distance_unit", "time_zone"]
+    list_filter = ["country"]
     search_fields = ["name", "name_ja"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(CoordinatorMembership)
+class CoordinatorMembershipAdmin(ViewOnlyAdmin):
+    """Who coordinates where. Granted and removed on the user's page (the inline there is audited) or by
+    invitation, never here."""
+
+    list_display = ["user", "area", "added_by", "created_at"]
+    list_filter = ["area"]
+    list_select_related = ["user", "area", "added_by"]
+    search_fields = ["user__email", "user__full_name"]
 
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "area", "invited_by", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["area"]
+    list_select_related = ["area", "invited_by"]
+    search_fields = ["email", "full_name"]
     readonly_fields = [f.name for f in Invitation._meta.fields]
 
     def has_add_permission(self, request):
@@ -146,6 +161,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class CookProfileAdmin(ReadOnlyAdmin):
     list_display = ["user", "status", "neighbourhood", "location_source", "completed_at"]
     list_filter = ["status", "country", "location_source"]
+    list_select_related = ["user"]
     search_fields = ["user__email", "user__full_name"]
 
 
@@ -153,12 +169,23 @@ class CookProfileAdmin(ReadOnlyAdmin):
 class IdentityCheckAdmin(ReadOnlyAdmin):
     # No link to the photo: it is seen only through the coordinator's audited view.
     list_display = ["cook", "method", "document_type", "status", "created_at", "decided_by", "decided_at"]
-    list_filter = ["method", "status"]
+    list_filter = ["method", "status", "document_type"]
+    list_select_related = ["cook", "decided_by"]
     search_fields = ["cook__email", "cook__full_name", "stripe_session_id"]
     exclude = ["image_name"]
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields if f.name != "image_name"]
+
+
+@admin.register(CookMove)
+class CookMoveAdmin(ViewOnlyAdmin):
+    """A cook's move waiting for (or decided by) a coordinator on the cook's page."""
+
+    list_display = ["profile", "town", "distance_km", "requested_at", "outcome", "decided_by", "decided_at"]
+    list_filter = ["outcome", "country"]
+    list_select_related = ["profile__user", "decided_by"]
+    search_fields = ["profile__user__email", "profile__user__full_name"]
 
 
 @admin.register(StripeEvent)
