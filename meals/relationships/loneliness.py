@@ -254,7 +254,7 @@ def record_loneliness(
     Refused without the diner's consent, and a second time on the same day (a double submit)."""
     _check_coordinator(by, diner)
     # The diner's row is the lock: two coordinators saving at once make one intake, not two.
-    diner = Diner.objects.select_for_update().select_related("area").get(pk=diner.pk)
+    diner = Diner.objects.select_for_update(of=("self",)).select_related("area").get(pk=diner.pk)
     if not MeasureConsent.objects.filter(diner=diner, given=True).exists():
         raise RelationshipError(
             _("%(name)s has not agreed to answer these questions. Record their agreement first.")

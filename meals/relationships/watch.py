@@ -148,7 +148,11 @@ def add_watch_recipient(
 def stop_watch_recipient(*, by: User, recipient: WatchRecipient, channel: str, request=None) -> WatchRecipient:
     """No more reports to this person, from now. Stopping one already stopped changes nothing."""
     with transaction.atomic():
-        locked = WatchRecipient.objects.select_for_update().select_related("diner", "diner__area").get(pk=recipient.pk)
+        locked = (
+            WatchRecipient.objects.select_for_update(of=("self",))
+            .select_related("diner", "diner__area")
+            .get(pk=recipient.pk)
+        )
         if locked.stopped_at is not None:
             return locked
         locked.stopped_at = timezone.now()

@@ -21,7 +21,9 @@ def reminders_on(access: ProxyAccess) -> bool:
 def set_meal_reminders(*, by: User, access: ProxyAccess, on: bool, request=None) -> bool:
     """Turn the day-before emails on or off for the referrer's own access, which must still be live
     and let them see the schedule. Returns whether anything changed; only a change is audited."""
-    access = ProxyAccess.objects.select_for_update().select_related("diner", "diner__area").get(pk=access.pk)
+    access = (
+        ProxyAccess.objects.select_for_update(of=("self",)).select_related("diner", "diner__area").get(pk=access.pk)
+    )
     if access.referrer_id != by.pk or access.revoked_at is not None or not access.can_view_schedule:
         raise MealError(_("You can’t change reminders for this person."))
     if on:

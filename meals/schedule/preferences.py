@@ -72,7 +72,7 @@ def can_change(user: User, diner: Diner) -> bool:
 def set_meal_preferences(*, by: User, diner: Diner, values: dict, channel: str = Channel.WEB, request=None) -> Diner:
     """Save how the diner likes their meals; the audit entry names the fields changed and the channel
     (a coordinator on the phone with the diner records "phone")."""
-    diner = Diner.objects.select_for_update().select_related("area").get(pk=diner.pk)
+    diner = Diner.objects.select_for_update(of=("self",)).select_related("area").get(pk=diner.pk)
     if not can_change(by, diner):
         raise MealError(_("You can’t change how this person likes their meals."))
     changed = [name for name in FIELDS if name in values and values[name] != getattr(diner, name)]
