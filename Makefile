@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+# pytest-xdist: one test process per core (each with its own test database and, for the browser suite,
+# its own live server and Chromium). `make test WORKERS=0` runs in one process.
+WORKERS ?= auto
+XDIST := -n $(WORKERS)
 
 .PHONY: run setup test test-unit test-browser test-postgres test-browser-postgres ci lint format assets messages makemessages check-messages bench clean
 
@@ -61,20 +65,20 @@ makemessages: $(STAMP)
 test: setup test-unit test-browser
 
 test-unit:
-	$(PY) -m pytest -p no:cacheprovider --ignore=tests/browser -q
+	$(PY) -m pytest -p no:cacheprovider $(XDIST) --ignore=tests/browser -q
 
 test-browser:
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:cacheprovider tests/browser -q
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:cacheprovider $(XDIST) tests/browser -q
 
 # The non-browser suite again on PostgreSQL, where the database-specific behaviour lives (row locks,
 # races, constraints, the nearby query); pytest-django creates and drops a throw-away test database.
 # The browser suite proves the pages, not the database: `make test` runs it once, on SQLite.
 test-postgres: setup
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -p no:cacheprovider --ignore=tests/browser -q --create-db
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -p no:cacheprovider $(XDIST) --ignore=tests/browser -q --create-db
 
 # The browser suite on PostgreSQL too, for when a change to the pages touches database behaviour.
 test-browser-postgres: setup
-	DATABASE_URL=$(PG_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:cacheprovider tests/browser -q --create-db
+	DATABASE_URL=$(PG_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -p no:cacheprovider $(XDIST) tests/browser -q --create-db
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -88,6 +92,7 @@ format: $(STAMP)
 bench: setup
 	$(PY) bench/run.py
 	$(PY) bench/impact.py
+	$(PY) bench/signposting.py
 
 clean:
 	rm -rf $(VENV) node_modules static_build var

@@ -44,6 +44,27 @@ def address_for_geocoder(*, country: str, address_line1: str, address_line2: str
     return ", ".join(part for part in (address_line1, address_line2, town) if part)
 
 
+def address_lines(address) -> list[str]:
+    """The address as it is written where it is (one home for every page, card and letter: the
+    `postal_address` filter and templates/includes/postal_address.html): in Japan the postcode first
+    with 〒, then from the largest place to the building (〒154-0004 / 東京都世田谷区太子堂4丁目1-1 /
+    建物名); in the UK from the door to the postcode. `address` has PostalAddress's fields."""
+    line1, line2 = address.address_line1 or "", address.address_line2 or ""
+    town, postcode = address.town or "", address.postcode or ""
+    if address.country == Country.JP:
+        lines = (f"〒{postcode}" if postcode else "", f"{town}{line1}", line2)
+    else:
+        lines = (line1, line2, town, postcode)
+    return [line for line in lines if line]
+
+
+# The questions of a Japanese address, in the order it is written: the postcode first (a 〒 before the
+# box), then 都道府県・市区町村, 町名・番地 and 建物名・部屋番号. The same fields as a UK address: town holds
+# the prefecture and city, line 1 the town and block number, line 2 the building and room.
+JP_FIELD_ORDER = ("postcode", "town", "address_line1", "address_line2")
+GB_FIELD_ORDER = ("address_line1", "address_line2", "town", "postcode")
+
+
 class PostalAddressFields(forms.Form):
     """The address questions, in PostalAddress's order, and the postcode put in canonical form for the
     chosen country. The wording speaks of someone else's address ("Enter the postcode"); a form about
@@ -91,6 +112,38 @@ class PostalAddressFields(forms.Form):
         ),
         error_messages={"required": _("Enter the postcode"), "max_length": _("Enter a real postcode")},
     )
+
+    def arrange_address_for(self, country: str) -> None:
+        """Ask the address as `country` writes it: Japanese labels, hints and order for Japan (see
+        JP_FIELD_ORDER), the UK's otherwise. Call from __init__ once the country is known."""
+        self.address_country = country
+        if country != Country.JP:
+            return
+        fields = self.fields
+        fields["postcode"].label = _("Postcode (〒)")
+        fields["postcode"].help_text = _("7 digits, for example 154-0004")
+        fields["postcode"].input_prefix = "〒"
+        fields["town"].label = _("Prefecture and city (都道府県・市区町村)")
+        fields["town"].help_text = _("For example, 東京都世田谷区")
+        fields["town"].error_messages["required"] = _("Enter the prefecture and city")
+        fields["address_line1"].label = _("Town and block number (町名・番地)")
+        fields["address_line1"].help_text = _("For example, 太子堂4丁目1-1")
+        fields["address_line1"].error_messages["required"] = _("Enter the town and block number")
+        fields["address_line2"].label = _("Building and room number (建物名・部屋番号) (optional)")
+        fields["address_line2"].help_text = _("For example, コーポ太子堂 201号室")
+        # The other fields keep their place; the address fields take the places they had, in Japan's order.
+        names = list(fields)
+        slots = [index for index, name in enumerate(names) if name in JP_FIELD_ORDER]
+        for index, name in zip(slots, JP_FIELD_ORDER, strict=True):
+            names[index] = name
+        self.order_fields(names)
+
+    @property
+    def address_fields(self) -> list:
+        """The address boxes (not the country) in the order the country writes them, for templates
+        that lay the form out by hand."""
+        order = JP_FIELD_ORDER if getattr(self, "address_country", "") == Country.JP else GB_FIELD_ORDER
+        return [self[name] for name in order if name in self.fields]
 
     def clean_postcode(self):
         postcode = self.cleaned_data["postcode"]

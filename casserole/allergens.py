@@ -229,3 +229,34 @@ def clashes(contains: Iterable[str], avoids: Iterable[str]) -> list[str]:
         if allergen.code in set(avoids) and (allergen.code in widened or allergen.within in dish):
             hit.append(allergen.code)
     return hit
+
+
+# Plain words for the names few people know (issue 19): shown under the name on the allergy list. In
+# the table, not the catalogue, like the names themselves.
+EXPLANATIONS: dict[str, tuple[str, str]] = {
+    "sulphites": (
+        "A preservative in wine, dried fruit, some sausages and pickles.",
+        "保存料（酸化防止剤）です。ワイン、ドライフルーツ、ソーセージや漬物などに入っていることがあります。",
+    ),
+    "lupin": (
+        "A bean. Its flour is in some bread, cakes and pasta, mostly from Europe.",
+        "豆の一種です。ヨーロッパのパンやケーキ、パスタの粉に使われることがあります。",
+    ),
+    "molluscs": (
+        "Shellfish with a soft body, such as mussels, oysters, clams and squid.",
+        "体のやわらかい貝やいかのなかまです。ムール貝、かき、あさり、いか、たこなど。",
+    ),
+    "gluten": (
+        "Also in bread, pasta, flour, soy sauce and beer.",
+        "パン、めん類、小麦粉、しょうゆ、ビールなどにも入っています。",
+    ),
+    "crustaceans": ("Also in some fish stocks and crackers.", "だしや、えびせんべいなどにも入っていることがあります。"),
+}
+
+
+def explanation(code: str, language: str | None) -> str:
+    """A plain explanation of an allergen's name, or "" when its name says enough."""
+    words = EXPLANATIONS.get(code)
+    if words is None:
+        return ""
+    return words[1] if (language or "").startswith("ja") else words[0]

@@ -115,6 +115,12 @@ class Action(models.TextChoices):
     MATCH_NOTE_WRITTEN = "match_note_written", _("Note written on a match")
     TIMELINE_VIEWED = "timeline_viewed", _("Match timeline looked at")
 
+    # The directory of other support and onward referrals (meals.signposting)
+    SUPPORT_SERVICE_ADDED = "support_service_added", _("Service added to the directory of other support")
+    SUPPORT_SERVICE_CHANGED = "support_service_changed", _("Service in the directory of other support changed")
+    ONWARD_REFERRAL_RECORDED = "onward_referral_recorded", _("Told about or referred to other support")
+    ONWARD_REFERRAL_OUTCOME = "onward_referral_outcome", _("Whether other support took place recorded")
+
     # The coordinator's workspace (meals.workspace): the detail holds the number of results, never the words
     PEOPLE_SEARCHED = "people_searched", _("Cooks and diners searched")
 
@@ -160,6 +166,24 @@ class Action(models.TextChoices):
     MATCH_PAUSED = "match_paused", _("Paused")
     MATCH_RESUMED = "match_resumed", _("Resumed")
     MATCH_ENDED = "match_ended", _("Ended")
+
+    # Data rights (meals.rights): closing, withdrawing consent, erasure requests
+    ACCOUNT_CLOSED = "account_closed", _("Account closed")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    CONSENT_GIVEN_AGAIN = "consent_given_again", _("Consent given again")
+    ERASURE_REQUESTED = "erasure_requested", _("Erasure requested")
+    ERASURE_REQUEST_CARRIED_OUT = "erasure_request_carried_out", _("Erasure request carried out")
+
+    # A copy of what we hold (meals.rights.copy): the detail holds the file's format, never its contents
+    DATA_COPY_PRODUCED = "data_copy_produced", _("Copy of the information we hold made for them")
+    DATA_COPY_DOWNLOADED = "data_copy_downloaded", _("Copy of their own information downloaded")
+
+    # The retention schedule (casserole.retention, meals.rights.erasure): the detail holds counts and a
+    # reason code, never what was erased
+    USER_ERASED = "user_erased", _("Personal details erased from the account")
+    DINER_ERASED = "diner_erased", _("Personal details erased from the record")
+    ERASURE_HELD_BACK = "erasure_held_back", _("Not erased yet: a concern or door case is still open")
+    RETENTION_APPLIED = "retention_applied", _("Retention schedule applied")
 
     # Jobs run by an administrator
     EMAILS_REQUEUED = "emails_requeued", _("Unsent emails queued again")

@@ -91,6 +91,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "casserole.context_processors.service",
+                # After service: the visitor's club's help line when their area is not known (issue 19).
+                "accounts.people.help.help_context",
             ],
             "builtins": ["casserole.templatetags.casserole_tags"],
         },
@@ -226,6 +228,24 @@ DOOR_CASE_RERAISE_MINUTES = env_int("DOOR_CASE_RERAISE_MINUTES", 60, minimum=5)
 CONCERN_ESCALATE_URGENT_MINUTES = env_int("CONCERN_ESCALATE_URGENT_MINUTES", 60, minimum=5)
 CONCERN_ESCALATE_HOURS = env_int("CONCERN_ESCALATE_HOURS", 48, minimum=1)
 LONELINESS_EVERY_DAYS = env_int("LONELINESS_EVERY_DAYS", 91, minimum=7)
+# Data rights (meals.rights): an erasure request must be carried out within this many days of being
+# received (UK GDPR Art. 12(3): one month; Japan's APPI asks for "without delay").
+ERASURE_DUE_DAYS = env_int("ERASURE_DUE_DAYS", 30, minimum=1)
+# The retention schedule (casserole/retention.py says what each covers, counted from what, and what
+# happens at the end; the daily `manage.py apply_retention` applies it). Defaults: the schedule's
+# `default_days` and docs/production.md, which a test keeps in step.
+RETENTION_ACCOUNT_DAYS = env_int("RETENTION_ACCOUNT_DAYS", 30, minimum=1)
+RETENTION_DINER_DAYS = env_int("RETENTION_DINER_DAYS", 365, minimum=1)
+RETENTION_WATCH_DAYS = env_int("RETENTION_WATCH_DAYS", 90, minimum=1)
+RETENTION_VISIT_NOTES_DAYS = env_int("RETENTION_VISIT_NOTES_DAYS", 730, minimum=1)
+RETENTION_FEEDBACK_DAYS = env_int("RETENTION_FEEDBACK_DAYS", 730, minimum=1)
+RETENTION_MATCH_NOTES_DAYS = env_int("RETENTION_MATCH_NOTES_DAYS", 730, minimum=1)
+RETENTION_CONCERN_DAYS = env_int("RETENTION_CONCERN_DAYS", 2190, minimum=1)
+RETENTION_MESSAGE_DAYS = env_int("RETENTION_MESSAGE_DAYS", 90, minimum=1)
+RETENTION_WAITLIST_DAYS = env_int("RETENTION_WAITLIST_DAYS", 730, minimum=1)
+RETENTION_INVITATION_DAYS = env_int("RETENTION_INVITATION_DAYS", 90, minimum=1)
+RETENTION_DRAFT_DAYS = env_int("RETENTION_DRAFT_DAYS", 30, minimum=1)
+RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 2190, minimum=1)
 
 # Sessions and cookies.
 SESSION_COOKIE_HTTPONLY = True

@@ -12,6 +12,7 @@ from django.urls import include, path
 from accounts.onboarding import urls as onboarding_urls
 from accounts.onboarding import webhooks
 from accounts.people import urls as people_urls
+from accounts.people import views as people_views
 from accounts.review import urls as review_urls
 from accounts.review import views as review_views
 from casserole import views
@@ -22,7 +23,9 @@ from meals.proxy import urls as proxy_urls
 from meals.records import urls as records_urls
 from meals.referrals import urls as referrals_urls
 from meals.relationships import urls as relationships_urls
+from meals.rights import urls as rights_urls
 from meals.schedule import urls as schedule_urls
+from meals.signposting import urls as signposting_urls
 from meals.triage import urls as triage_urls
 from meals.workspace import urls as workspace_urls
 from training import views as training_views
@@ -43,7 +46,9 @@ meals_patterns = (
     + callbacks_urls.urlpatterns
     + schedule_urls.urlpatterns
     + relationships_urls.urlpatterns
+    + signposting_urls.urlpatterns
     + impact_urls.urlpatterns
+    + rights_urls.urlpatterns
 )
 
 urlpatterns = [
@@ -56,6 +61,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("clubs/", people_views.clubs, name="clubs"),
     path("accounts/", include("allauth.urls")),
     path("account/", include((account_patterns, "accounts"))),
     path("coordinator/", include((coordinator_patterns, "coordinator"))),

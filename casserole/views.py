@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from casserole import audit, rate_limits
+from casserole.retention import SCHEDULE
 
 
 @require_GET
@@ -18,7 +19,8 @@ def accessibility(request):
 
 @require_GET
 def privacy(request):
-    return render(request, "pages/privacy.html")
+    # How long each kind of data is kept comes from the schedule the retention job applies, never a copy.
+    return render(request, "pages/privacy.html", {"retention": SCHEDULE})
 
 
 @require_GET

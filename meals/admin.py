@@ -32,7 +32,10 @@ from meals.relationships.models import (
     WatchRecipient,
     WatchReport,
 )
+from meals.rights.models import ConsentWithdrawal, ErasureRequest
 from meals.schedule.models import CalendarFeed, Meal, MealReminder, MealRemindersConsent, MealSeries
+from meals.schedule.rollup import FirstSharedMeal, SharedMealMonth
+from meals.signposting.models import OnwardReferral, SupportService
 
 # What identifies a person's home, reaches them or describes their health: never in the admin.
 DINER_PRIVATE_FIELDS = (
@@ -318,3 +321,57 @@ class MatchNoteAdmin(ViewOnlyAdmin):
     search_fields = ["=match__id"]
     date_hierarchy = "written_at"
     hidden_fields = ("text",)
+
+
+@admin.register(SupportService)
+class SupportServiceAdmin(ViewOnlyAdmin):
+    list_display = ["__str__", "area", "country", "checked_on", "running"]
+    list_filter = ["country", "running", "area"]
+    list_select_related = ["area"]
+    search_fields = ["name", "name_ja"]
+
+
+@admin.register(OnwardReferral)
+class OnwardReferralAdmin(ViewOnlyAdmin):
+    list_display = ["diner", "service", "kind", "outcome", "made_at"]
+    list_filter = ["kind", "outcome", "reason"]
+    list_select_related = ["diner", "service"]
+    search_fields = ["=diner__id"]
+    date_hierarchy = "made_at"
+    hidden_fields = ("note",)
+
+
+@admin.register(ConsentWithdrawal)
+class ConsentWithdrawalAdmin(ViewOnlyAdmin):
+    list_display = ["diner", "purpose", "channel", "withdrawn_by", "withdrawn_at"]
+    list_filter = ["purpose", "channel"]
+    list_select_related = ["diner", "withdrawn_by"]
+    search_fields = ["=diner__id"]
+    date_hierarchy = "withdrawn_at"
+
+
+@admin.register(ErasureRequest)
+class ErasureRequestAdmin(ViewOnlyAdmin):
+    list_display = ["__str__", "diner", "user", "received_at", "due_by", "status", "carried_out_at"]
+    list_filter = ["status", "channel"]
+    list_select_related = ["diner", "user"]
+    search_fields = ["=diner__id", "=user__id"]
+    date_hierarchy = "due_by"
+
+
+# The impact figures' running counts (meals.schedule.rollup): kept by record_visit and rebuilt by
+# `manage.py rebuild_impact_rollup`, never edited by hand.
+@admin.register(SharedMealMonth)
+class SharedMealMonthAdmin(ViewOnlyAdmin):
+    list_display = ["match", "month", "meals", "timed", "minutes"]
+    list_select_related = ["match"]
+    search_fields = ["=match__id"]
+    date_hierarchy = "month"
+
+
+@admin.register(FirstSharedMeal)
+class FirstSharedMealAdmin(ViewOnlyAdmin):
+    list_display = ["diner", "starts_at"]
+    list_select_related = ["diner"]
+    search_fields = ["=diner__id"]
+    date_hierarchy = "starts_at"

@@ -18,4 +18,7 @@ from meals.relationships.models import (  # noqa: F401
     WatchRecipient,
     WatchReport,
 )
+from meals.rights.models import ConsentWithdrawal, ErasureRequest  # noqa: F401
 from meals.schedule.models import CalendarFeed, Meal, MealReminder, MealRemindersConsent, MealSeries  # noqa: F401
+from meals.schedule.rollup import FirstSharedMeal, SharedMealMonth  # noqa: F401
+from meals.signposting.models import OnwardReferral, SupportService  # noqa: F401

@@ -33,6 +33,7 @@ from meals.matching.services import offer_to_cook
 from meals.referrals.services import accept_referral
 from meals.relationships.models import Concern, DoorCase, Visit, WatchRecipient
 from meals.schedule.models import CalendarFeed, Meal, MealSeries
+from meals.signposting.models import OnwardReferral, SupportService
 from tests.conftest import (
     make_admin_user,
     make_area_a,
@@ -114,6 +115,8 @@ ROWS = [
     Row("/en/", "POST", expect(NOT_ALLOWED)),
     Row("/en/accessibility/", "GET", PUBLIC),
     Row("/en/privacy/", "GET", PUBLIC),
+    Row("/ja/clubs/", "GET", PUBLIC),
+    Row("/en/clubs/", "POST", expect(NOT_ALLOWED)),
     # allauth.
     Row("/en/accounts/login/", "GET", ANONYMOUS_ONLY),
     Row("/en/accounts/login/", "POST", ANONYMOUS_ONLY, {"login": "nobody@example.org", "password": "wrong password"}),
@@ -354,6 +357,27 @@ ROWS = [
     Row("/en/diners/{diner_a}/schedule/", "POST", expect(NOT_ALLOWED, anonymous=FOUND)),
     Row("/en/diners/{diner_a}/card/", "GET", PROXY_PAGE),
     Row("/en/diners/{diner_a}/card/", "POST", expect(NOT_ALLOWED, anonymous=FOUND)),
+    # A copy of what we hold about the diner: only with the scope that shows their full record.
+    Row("/en/diners/{diner_a}/data-copy/", "GET", PROXY_PAGE),
+    Row("/en/diners/{diner_a}/data-copy/", "POST", expect(NOT_ALLOWED, anonymous=FOUND)),
+    Row("/en/diners/{diner_a}/data-copy/download/", "GET", PROXY_PAGE),
+    Row("/en/diners/{diner_schedule_only}/data-copy/", "GET", expect(NOT_FOUND, anonymous=FOUND, referrer=FORBIDDEN)),
+    Row(
+        "/en/diners/{diner_schedule_only}/data-copy/download/",
+        "GET",
+        expect(NOT_FOUND, anonymous=FOUND, referrer=FORBIDDEN),
+    ),
+    # A copy of what we hold about oneself, from one's account.
+    Row("/en/my-data/", "GET", SIGNED_IN_ONLY),
+    Row("/ja/my-data/", "GET", SIGNED_IN_ONLY),
+    Row("/en/my-data/", "POST", expect(NOT_ALLOWED, anonymous=FOUND)),
+    Row("/en/my-data/download/", "GET", SIGNED_IN_ONLY),
+    # Closing one's own account (a coordinator is told to ask an administrator); the page after it is public.
+    Row("/en/my-account/close/", "GET", SIGNED_IN_ONLY),
+    Row("/ja/my-account/close/", "GET", SIGNED_IN_ONLY),
+    Row("/en/my-account/close/", "POST", SIGNED_IN_ONLY, {"reason": ""}),  # not confirmed: the form again
+    Row("/en/my-account/closed/", "GET", PUBLIC),
+    Row("/en/my-account/closed/", "POST", expect(NOT_ALLOWED)),
     # Coordinators: triage, the diner's record, assisted digital.
     Row("/en/coordinator/referrals/", "GET", COORDINATOR_PAGE),
     Row("/ja/coordinator/referrals/", "GET", COORDINATOR_PAGE),
@@ -381,6 +405,22 @@ ROWS = [
     Row("/en/coordinator/diners/{diner_a}/location/", "POST", AREA_A_PAGE, {"latitude": ""}),
     Row("/en/coordinator/diners/{diner_a}/card/", "GET", AREA_A_PAGE),
     Row("/en/coordinator/diners/{diner_a}/card/", "POST", COORDINATOR_NOT_ALLOWED),
+    # A copy of what we hold about a diner or a cook of the coordinator's area.
+    Row("/en/coordinator/diners/{diner_a}/data-copy/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_a}/data-copy/", "POST", COORDINATOR_NOT_ALLOWED),
+    Row("/en/coordinator/diners/{diner_a}/data-copy/download/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/cooks/{cook_pk}/data-copy/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/cooks/{cook_pk}/data-copy/", "POST", COORDINATOR_NOT_ALLOWED),
+    Row("/en/coordinator/cooks/{cook_pk}/data-copy/download/", "GET", AREA_A_PAGE),
+    # A diner's consents and erasure requests (meals.rights): their area's coordinators only. Carrying out a
+    # request is a POST; one that does not exist is the same 404 as another area's.
+    Row("/en/coordinator/diners/{diner_a}/consents/", "GET", AREA_A_PAGE),
+    Row("/ja/coordinator/diners/{diner_a}/consents/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_a}/consents/", "POST", AREA_A_PAGE, {"action": "withdraw"}),
+    Row("/en/coordinator/diners/{diner_a}/erasure/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_a}/erasure/", "POST", AREA_A_PAGE, {"channel": "phone"}),
+    Row("/en/coordinator/diners/{diner_a}/erasure/987654/carry-out/", "POST", AREA_A_NOT_FOUND),
+    Row("/en/coordinator/diners/{diner_a}/erasure/987654/carry-out/", "GET", COORDINATOR_NOT_ALLOWED),
     Row(
         "/en/coordinator/diners/{diner_a}/proxies/{proxy_a}/",
         "POST",
@@ -562,6 +602,26 @@ ROWS = [
     Row("/en/coordinator/diners/{diner_meals}/loneliness/", "POST", AREA_A_PAGE, {"action": "consent"}),
     Row("/en/coordinator/matches/{meal_match_a}/timeline/", "GET", AREA_A_PAGE),
     Row("/en/coordinator/matches/{meal_match_a}/timeline/", "POST", AREA_A_PAGE, {"text": ""}),
+    # The directory of other support and onward referrals (issue 16): an area's entries are its coordinators';
+    # a national entry is seen by every coordinator of its country (area B is in Japan) and changed by an admin.
+    Row("/en/coordinator/support/", "GET", COORDINATOR_PAGE),
+    Row("/ja/coordinator/support/?q=lunch&category=company", "GET", COORDINATOR_PAGE),
+    Row("/en/coordinator/support/", "POST", COORDINATOR_NOT_ALLOWED),
+    Row("/en/coordinator/support/?diner={diner_a}", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/support/new/", "GET", COORDINATOR_PAGE),
+    Row("/en/coordinator/support/new/", "POST", COORDINATOR_PAGE, {"name": ""}),  # the form with its errors
+    Row("/en/coordinator/support/{support_a}/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/support/{support_a}/", "POST", AREA_A_PAGE, {"name": ""}),
+    Row("/en/coordinator/support/987654/", "GET", AREA_A_NOT_FOUND),
+    Row(
+        "/en/coordinator/support/{support_national}/",
+        "GET",
+        expect(FORBIDDEN, anonymous=FOUND, coordinator_b=NOT_FOUND, admin_user=OK),
+    ),
+    Row("/en/coordinator/diners/{diner_a}/support/{support_a}/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/diners/{diner_a}/support/{support_a}/", "POST", AREA_A_PAGE, {"kind": ""}),
+    Row("/en/coordinator/onward-referrals/{onward_referral_a}/", "GET", AREA_A_PAGE),
+    Row("/en/coordinator/onward-referrals/{onward_referral_a}/", "POST", AREA_A_PAGE, {"outcome": ""}),
     # The coordinator's workspace and the club's impact (issue 14): their own areas only.
     Row("/en/coordinator/waiting/", "GET", COORDINATOR_PAGE),
     Row("/ja/coordinator/waiting/", "GET", COORDINATOR_PAGE),
@@ -719,6 +779,7 @@ def _objects_in_area_a(area_a, users) -> dict[str, str]:
     meals = _meals_in_area_a(users, matched_cook)
     return {
         **meals,
+        **_support_in_area_a(area_a, users, referral.diner),
         "moved_cook": str(matched_cook.pk),
         "cook_move": str(move.pk),
         "offer_a": str(offer.pk),
@@ -808,6 +869,15 @@ def _meals_in_area_a(users, other_cook) -> dict[str, str]:
         "concern_a": str(concern.pk),
         "watch_a": str(watch.pk),
     }
+
+
+def _support_in_area_a(area_a, users, diner) -> dict[str, str]:
+    """An entry of area A's directory, a national one of the UK, and an onward referral of area A's diner."""
+    entry = {"categories": "|company|", "suits": "|anyone|", "website": "https://example.org/"}
+    local = SupportService.objects.create(area=area_a, country="GB", name="Lunch club", **entry)
+    national = SupportService.objects.create(area=None, country="GB", name="A helpline", **entry)
+    referral = OnwardReferral.objects.create(diner=diner, service=local, kind="told", made_by=users["coordinator_a"])
+    return {"support_a": str(local.pk), "support_national": str(national.pk), "onward_referral_a": str(referral.pk)}
 
 
 def _objects_in_area_b(area_b) -> dict[str, str]:

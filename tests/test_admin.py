@@ -34,7 +34,10 @@ from meals.relationships.models import (
     WatchRecipient,
     WatchReport,
 )
+from meals.rights.models import ConsentWithdrawal, ErasureRequest
 from meals.schedule.models import CalendarFeed, Meal, MealReminder, MealRemindersConsent, MealSeries
+from meals.schedule.rollup import FirstSharedMeal, SharedMealMonth
+from meals.signposting.models import OnwardReferral, SupportService
 from tests.conftest import sign_in
 from tests.factories import (
     PASSWORD,
@@ -253,6 +256,27 @@ def one_of_each(area_a, cook, referrer, coordinator_a, admin_user):
     )
     add(MeasureConsent.objects.create(diner=diner, channel="phone", recorded_by=coordinator_a))
     add(MatchNote.objects.create(match=match, text=PRIVATE, written_by=coordinator_a))
+    service = add(
+        SupportService.objects.create(
+            area=area_a,
+            country="GB",
+            name="Lunch club",
+            categories="|company|",
+            suits="|anyone|",
+            website="https://a.example/",
+        )
+    )
+    add(OnwardReferral.objects.create(diner=diner, service=service, kind="told", note=PRIVATE, made_by=coordinator_a))
+    add(
+        ConsentWithdrawal.objects.create(diner=diner, purpose="loneliness", channel="phone", withdrawn_by=coordinator_a)
+    )
+    add(
+        ErasureRequest.objects.create(
+            diner=diner, received_at=now, due_by=now + timedelta(days=30), channel="phone", recorded_by=coordinator_a
+        )
+    )
+    add(SharedMealMonth.objects.create(match=match, month=date(2026, 11, 1), meals=3, timed=2, minutes=80))
+    add(FirstSharedMeal.objects.create(diner=diner, starts_at=now))
     return rows
 
 

@@ -134,6 +134,7 @@ class CookProfileForm(PostalAddressFields):
         )
         self.fields["town"].error_messages["required"] = _("Enter your town or city")
         self.fields["postcode"].error_messages["required"] = _("Enter your postcode")
+        self.arrange_address_for(self._country_shown())
         # The unit shown after the distance box, which the view passes on to be stored with the number.
         self.unit = unit or default_unit(self._country_shown())
         self.fields["travel_distance"].help_text = _(

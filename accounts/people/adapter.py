@@ -11,8 +11,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 
+from accounts.people.help import help_for
 from accounts.people.selectors import must_pass_second_factor
-from casserole.context_processors import help_line, local_time_zone
+from casserole.context_processors import local_time_zone
 from casserole.mail import absolute_url, queue_email
 
 # Where each journey picks up after the first sign-in (User.journey): a cook's steps, or the start of
@@ -35,7 +36,11 @@ class AccountAdapter(DefaultAccountAdapter):
         recipient's area, or the service's own line for an address with no account."""
         language = translation.get_language() or settings.LANGUAGE_CODE
         area = _recipient_area(context.get("user"), email)
-        phone, hours = help_line(area, language)
+        line = help_for(area, language)
+        phone, hours = line.phone, line.hours
+        if line.several_clubs:
+            # Several clubs in the country and none is known to be theirs: the list of clubs.
+            phone, hours = absolute_url("clubs", language), ""
         context = {
             "email": email,
             "password_reset_url": absolute_url("account_reset_password", language),

@@ -95,6 +95,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("admin"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # When the person closed their account (meals.rights.closing): they can no longer sign in (is_active is
+    # off too), and the retention job erases what is left once the retention period has passed.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     objects = UserManager()
 

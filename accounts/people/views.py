@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
+from accounts.people import help as help_lines
 from accounts.people import selectors, services
 from accounts.people.access import (
     areas_for_coordinator,
@@ -21,6 +22,7 @@ from accounts.people.access import (
     get_membership_for_management,
 )
 from accounts.people.forms import InvitationAcceptForm, InviteCoordinatorForm, OneTimeCodeForm, ProfileForm
+from accounts.people.models import Area
 from casserole.access import coordinator_required
 
 
@@ -29,6 +31,19 @@ def _safe_next(request, default: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default
+
+
+@require_http_methods(["GET", "HEAD"])
+def clubs(request):
+    """Every club's help line in the country of the page's language (Japan for Japanese pages, the
+    UK for English ones): where a visitor with no known area chooses whom to call. Public."""
+    language = request.LANGUAGE_CODE
+    country = help_lines.country_for_language(language) or Area.Country.GB
+    rows = [
+        {"name": club.display_name(language), "phone": club.help_phone, "hours": help_lines.club_hours(club, language)}
+        for club in help_lines.clubs_in(country)
+    ]
+    return render(request, "accounts/people/clubs.html", {"clubs": rows})
 
 
 @login_required

@@ -3,7 +3,9 @@ from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
+from casserole.addresses import address_lines
 from casserole.distances import format_distance
+from casserole.names import addressed
 from casserole.phones import phone_for_display
 from casserole.text import strip_bidi_controls
 
@@ -90,3 +92,22 @@ def bdi(value) -> str:
 def no_bidi(value) -> str:
     """Text someone typed without direction controls, for places that take no tags (<title>, attributes)."""
     return strip_bidi_controls(str(value if value is not None else ""))
+
+
+@register.filter
+def honorific(value) -> str:
+    """A person's name as the page's language addresses them (casserole.names): 花子さん on Japanese
+    pages, unchanged in English. A diner's own form of address comes with `diner.addressed`."""
+    return addressed(str(value if value is not None else ""))
+
+
+@register.filter
+def formally(value) -> str:
+    """A name as a formal document (a certificate, a letter) addresses them: 山田 花子様 / Jane Smith."""
+    return addressed(str(value if value is not None else ""), formal=True)
+
+
+@register.filter(name="address_lines")
+def address_lines_filter(address) -> list[str]:
+    """An address's lines in the order its country writes them (casserole.addresses.address_lines)."""
+    return address_lines(address) if address is not None else []

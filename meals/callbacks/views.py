@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.people.help import help_for
 from casserole.access import coordinator_required
 from meals.callbacks import selectors, services
 from meals.callbacks.access import NO_CLUB_SESSION_KEY, SENT_SESSION_KEY, get_callback_for_coordinator
@@ -78,13 +79,15 @@ def sent(request):
 @never_cache
 @require_GET
 def no_club(request):
+    # The service's own line, or on Japanese pages the club in Japan (accounts.people.help).
+    line = help_for(None, get_language())
     return render(
         request,
         "meals/callbacks/no_club.html",
         {
             "postcode": request.session.pop(NO_CLUB_SESSION_KEY, ""),
-            "national_phone": settings.HELP_PHONE,
-            "national_hours": settings.HELP_HOURS_JA if get_language() == "ja" else settings.HELP_HOURS,
+            "national_phone": line.phone,
+            "national_hours": line.hours,
         },
     )
 

@@ -53,7 +53,7 @@ def _hackney(**values) -> dict:
 
 
 def _setagaya(**values) -> dict:
-    return _answers(country="JP", town="東京都世田谷区", preferred_language="ja", **values)
+    return _answers(country="JP", town="東京都世田谷区", preferred_language="ja", form_of_address="さん", **values)
 
 
 DINERS = (
@@ -131,7 +131,7 @@ DINERS = (
         "accepted",
         _setagaya(
             relationship="social_worker", full_name="山田 花子", name_reading="ヤマダ ハナコ",
-            preferred_name="花子さん", address_line1="太子堂4丁目1-1", postcode="154-0004", phone="+81354320001",
+            preferred_name="花子", address_line1="太子堂4丁目1-1", postcode="154-0004", phone="+81354320001",
             access_notes="オートロックです。部屋番号 203 を押してください。", allergens=["buckwheat", "shrimp"],
             texture="soft", likes="煮物、お味噌汁", days=["mon", "thu"], emergency_name="山田 太郎",
             emergency_phone="+819011112222", emergency_relationship="長男",
@@ -143,7 +143,7 @@ DINERS = (
         "submitted",
         _setagaya(
             relationship="coordinator", referrer_name="佐藤 正男（ご本人から電話）", full_name="佐藤 正男",
-            name_reading="サトウ マサオ", preferred_name="佐藤さん", address_line1="経堂2丁目3-4", postcode="156-0052",
+            name_reading="サトウ マサオ", preferred_name="佐藤", address_line1="経堂2丁目3-4", postcode="156-0052",
             phone="+81354320002", access_notes="", allergens=["eggs"], likes="焼き魚", days=["tue"],
             emergency_name="佐藤 由美", emergency_phone="+819033334444", emergency_relationship="長女",
             consent_method="phone",
@@ -154,7 +154,7 @@ DINERS = (
         "setagaya",
         "closed",
         _setagaya(
-            relationship="social_worker", full_name="伊藤 きよ", name_reading="イトウ キヨ", preferred_name="きよさん",
+            relationship="social_worker", full_name="伊藤 きよ", name_reading="イトウ キヨ", preferred_name="きよ",
             address_line1="成城6丁目5-6", postcode="157-0066", phone="+81354320003", access_notes="",
             allergens=[], likes="お粥", texture="pureed", days=["wed"], emergency_name="伊藤 健",
             emergency_phone="+819055556666", emergency_relationship="甥",
@@ -200,7 +200,7 @@ DINERS = (
         "setagaya",
         "accepted",
         _setagaya(
-            relationship="family", full_name="鈴木 トメ", name_reading="スズキ トメ", preferred_name="トメさん",
+            relationship="family", full_name="鈴木 トメ", name_reading="スズキ トメ", preferred_name="トメ",
             address_line1="三軒茶屋1丁目2-3", postcode="154-0024", phone="+81354320011",
             access_notes="玄関の呼び鈴が壊れています。ドアを軽くノックしてください。", allergens=["milk"],
             likes="焼き魚、茶碗蒸し", days=["wed", "sat"], emergency_name="鈴木 花",
@@ -212,7 +212,7 @@ DINERS = (
         "accepted",
         _setagaya(
             relationship="social_worker", full_name="高橋 一郎", name_reading="タカハシ イチロウ",
-            preferred_name="一郎さん", address_line1="北沢2丁目8-9", postcode="155-0031", phone="+81354320012",
+            preferred_name="一郎", address_line1="北沢2丁目8-9", postcode="155-0031", phone="+81354320012",
             access_notes="", allergens=[], texture="minced", dietary_needs="減塩でお願いします。",
             likes="肉じゃが、おでん", days=["mon", "fri"], emergency_name="高橋 次郎",
             emergency_phone="+819022224444", emergency_relationship="弟",
@@ -225,7 +225,7 @@ DINERS = (
         "accepted",
         _setagaya(
             relationship="social_worker", full_name="渡辺 ふみ", name_reading="ワタナベ フミ",
-            preferred_name="ふみさん", address_line1="三軒茶屋2丁目11-5", postcode="154-0024", phone="+81354320013",
+            preferred_name="ふみ", address_line1="三軒茶屋2丁目11-5", postcode="154-0024", phone="+81354320013",
             access_notes="1階のいちばん奥の部屋です。", allergens=["eggs"], dietary_needs="薄味が好きです。",
             likes="肉じゃが、焼き魚", days=["mon", "thu"], emergency_name="渡辺 誠",
             emergency_phone="+819044445555", emergency_relationship="長男",

@@ -37,6 +37,7 @@ from accounts.review import services as cook_services
 from meals.demo.diners import load_demo_diners, load_demo_matches
 from meals.demo.history import load_demo_history
 from meals.demo.meals import load_demo_meals
+from meals.demo.signposting import load_demo_signposting
 from training.models import Attempt, Certificate, LessonProgress
 from training.services import load_course, start_attempt, submit_attempt
 
@@ -303,6 +304,8 @@ class DemoLoader:
         now = timezone.now()
         self.created += load_demo_meals(cooks=cooks, coordinators=coordinators, referrers=referrers, now=now)
         self.created += load_demo_history(cooks=cooks, coordinators=coordinators, referrers=referrers, now=now)
+        # The directory of other support: local services and national helplines (meals.demo.signposting).
+        self.created += load_demo_signposting(admin=logins[0].user, coordinators=coordinators)
         return logins
 
     def onboarding(self, cooks: dict[str, User], coordinators: dict[str, User]) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.people.models import Area
 from casserole import allergens as allergen_table
+from casserole import names
 from casserole.addresses import PostalAddress
 from casserole.cells import cell_latitude_expression, cell_longitude_expression
 from casserole.geocoding import GeocodeSource
@@ -49,6 +50,28 @@ JP_RECOMMENDED_ALLERGENS = tuple(
 )
 
 
+# A texture's Universal Design Food category (ユニバーサルデザインフード, 日本介護食品協議会): its number
+# and name as Japanese care managers and packs write them. Japanese labels come from here, not the
+# catalogue, so the words are exactly the category's.
+UDF_CATEGORIES = {
+    "easy": (1, "容易にかめる"),
+    "soft": (2, "歯ぐきでつぶせる"),
+    "minced": (3, "舌でつぶせる"),
+    "pureed": (4, "かまなくてよい"),
+}
+
+
+def _udf_label(code: str, english) -> str:
+    if get_language() == "ja":
+        number, name = UDF_CATEGORIES[code]
+        return f"{name}（区分{number}）"
+    return str(english)
+
+
+def _texture_label(code: str, english):
+    return lazy(lambda: _udf_label(code, english), str)()
+
+
 class Weekday(models.TextChoices):
     MONDAY = "mon", _("Monday")
     TUESDAY = "tue", _("Tuesday")
@@ -79,6 +102,13 @@ class VisitStyle(models.TextChoices):
     EITHER = "either", _("Either is fine")
 
 
+class FormOfAddress(models.TextChoices):
+    """The honorific Japanese output adds after a diner's name, with no space (casserole.names)."""
+
+    SAN = names.SAN, pgettext_lazy("form of address", "さん (everyday)")
+    SAMA = names.SAMA, pgettext_lazy("form of address", "様 (formal)")
+
+
 class Diner(PostalAddress):
     """An older person who would like meals. Personal, health and allergy data: only their area's
     coordinators, referrers with a scope for them and (from the matching issue) a matched cook may see
@@ -92,10 +122,13 @@ class Diner(PostalAddress):
         CLOSED = "closed", _("Closed")
 
     class Texture(models.TextChoices):
+        # Japanese pages name each texture by the Universal Design Food category care managers use
+        # (UDF_CATEGORIES): the same four steps, from easy to chew to no chewing needed.
         NORMAL = "normal", _("No special texture")
-        SOFT = "soft", _("Soft and bite-sized")
-        MINCED = "minced", _("Minced and moist")
-        PUREED = "pureed", _("Puréed")
+        EASY = "easy", _texture_label("easy", _("Easy to chew"))
+        SOFT = "soft", _texture_label("soft", _("Soft and bite-sized"))
+        MINCED = "minced", _texture_label("minced", _("Minced and moist"))
+        PUREED = "pureed", _texture_label("pureed", _("Puréed"))
 
     class Frequency(models.TextChoices):
         WEEKLY = "weekly", _("About once a week")
@@ -124,6 +157,11 @@ class Diner(PostalAddress):
     full_name = models.CharField(_("full name"), max_length=150)
     name_reading = models.CharField(_("reading of the name"), max_length=150, blank=True)
     preferred_name = models.CharField(_("what they like to be called"), max_length=80)
+    # How Japanese pages and letters address them after the name (casserole.names): さん unless they
+    # prefer 様. Blank means さん. English output never adds one.
+    form_of_address = models.CharField(
+        _("form of address"), max_length=4, choices=FormOfAddress.choices, blank=True, default=""
+    )
     preferred_language = models.CharField(max_length=2, choices=settings.LANGUAGES, default="en")
     # Where they live: the PostalAddress fields and these (private: coordinators, scoped referrers and
     # a matched cook with consent only).
@@ -172,6 +210,9 @@ class Diner(PostalAddress):
     share_with_cook = models.JSONField(default=list, blank=True)  # Share values
     concerns_to_referrer = models.BooleanField(default=False)
     concerns_to_emergency_contact = models.BooleanField(default=False)
+    # Set when the diner withdrew their consent to phone calls and texts (meals.rights.consents): nobody
+    # from the service phones them for feedback. Cleared when they agree again.
+    phone_calls_withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -202,6 +243,23 @@ class Diner(PostalAddress):
     @property
     def needs_placing(self) -> bool:
         return self.latitude is None or self.longitude is None
+
+    @property
+    def addressed(self) -> names.AddressedName:
+        """What they like to be called, with their honorific on Japanese output (花子さん / Edie):
+        the one way a message names the diner."""
+        return names.AddressedName(self.preferred_name, form=self.form_of_address)
+
+    @property
+    def addressed_in_full(self) -> names.AddressedName:
+        """The full name (family name first, as written) with their honorific: 山田 花子さん."""
+        return names.AddressedName(self.full_name, form=self.form_of_address)
+
+    @property
+    def addressed_formally(self) -> names.AddressedName:
+        """As a letter or a printed card addresses them: in full with 様 in Japanese (山田 花子様), and
+        by the name they like in English (Edie), as English cards always have."""
+        return names.AddressedName(self.preferred_name, formal=True, full_name=self.full_name)
 
 
 class ProxyAccess(models.Model):

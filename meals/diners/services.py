@@ -36,6 +36,7 @@ DINER_FIELDS = (
     "full_name",
     "name_reading",
     "preferred_name",
+    "form_of_address",
     "preferred_language",
     "country",
     "address_line1",

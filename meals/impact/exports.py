@@ -63,14 +63,17 @@ def _text(value: str) -> str:
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def figures_rows(report: Impact, *, area_names: list[str]) -> list[tuple[str, str, str, str]]:
+def figures_rows(report: Impact, *, area_names: list[str], onward=()) -> list[tuple[str, str, str, str]]:
+    """The report's figures, then the onward referrals' (made and taken up, per area and in all), each
+    with what it is based on and whether the small-number rule hides it."""
     period = report.period
     rows = [
         ("period_first_day", period.first_day.isoformat(), "", "false"),
         ("period_last_day", period.last_day.isoformat(), "", "false"),
         ("areas", _text("; ".join(area_names)), "", "false"),
     ]
-    for figure in report.figures():
+    figures = [*report.figures(), *(figure for row in onward for figure in (row.made, row.taken_up))]
+    for figure in figures:
         rows.append((figure.key, _value(figure), _blank(figure.based_on), "true" if figure.hidden else "false"))
     return rows
 

@@ -29,26 +29,29 @@ Definitions (the page and the CSV say the same; tests/meals/impact/test_figures.
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
+from django.db import connections
 from django.db.models import (
     Avg,
+    BooleanField,
+    Case,
     CharField,
     Count,
     Exists,
     F,
     FilteredRelation,
+    IntegerField,
     Max,
-    Min,
     OuterRef,
     Q,
-    Subquery,
-    Sum,
+    Value,
+    When,
     Window,
 )
-from django.db.models.functions import Cast, FirstValue, RowNumber
+from django.db.models.functions import Cast, Coalesce, FirstValue, RowNumber
 from django.utils import timezone
 
 from accounts.onboarding.eligibility import active_cooks
@@ -57,10 +60,12 @@ from casserole import audit
 from casserole.models import AuditEntry
 from meals.diners.models import Diner
 from meals.matching.models import Match
-from meals.referrals.models import Referral
 from meals.relationships.loneliness import SCALES
 from meals.relationships.models import Concern, Feedback, LonelinessMeasure, Visit
 from meals.schedule.models import Meal
+from meals.schedule.rollup import SharedMealMonth
+from meals.schedule.waits import FirstMeal, first_meal_waits
+from meals.signposting.models import OnwardReferral
 
 # The small-number rule: a figure based on fewer people than this is hidden, so that nobody can be
 # recognised in it. Applied only by `figure()`.
@@ -251,11 +256,11 @@ def median_of_counts(counts: Iterable[tuple[float, int]]) -> float | None:
 
 
 def _cooks(area_ids: Sequence[int], period: Period) -> dict:
-    """Active cooks now, and retention: one query over the cooks' profiles. The approvals and the active
-    cooks are uncorrelated subqueries (each read once and hashed), never a subquery per cook."""
+    """Active cooks now, and retention: one query over the cooks' profiles, grouped by whether the cook is
+    active now, so the active-cook test (a hashed subquery) is evaluated once, not once per count. The
+    approvals are uncorrelated subqueries (each read once and hashed), never a subquery per cook."""
     approvals = AuditEntry.objects.filter(action=audit.Action.COOK_APPROVED, object_type=CookProfile._meta.label_lower)
-    active = Q(user__in=active_cooks().values("pk"))
-    counts = {"active": Count("pk", filter=active)}
+    counts = {"cooks": Count("pk")}
     for months in RETENTION_MONTHS:
         cutoff = period.ends_at - relativedelta(months=months)
         # Approved by the cutoff: in the audit log; or, for a cook approved before the log (none of theirs
@@ -265,12 +270,27 @@ def _cooks(area_ids: Sequence[int], period: Period) -> dict:
             & ~Q(key__in=approvals.values("object_id"))
         )
         counts[f"approved_{months}"] = Count("pk", filter=approved)
-        counts[f"kept_{months}"] = Count("pk", filter=approved & active)
-    return (
+    rows = (
         CookProfile.objects.filter(user__home_area__in=area_ids, user__is_cook=True)
-        .annotate(key=Cast("pk", CharField()))
-        .aggregate(**counts)
+        .annotate(
+            key=Cast("pk", CharField()),
+            active_now=Case(
+                When(user__in=active_cooks().values("pk"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by()
+        .values("active_now")
+        .annotate(**counts)
     )
+    result = {"active": 0} | {f"{name}_{months}": 0 for months in RETENTION_MONTHS for name in ("approved", "kept")}
+    for row in rows:
+        result["active"] += row["cooks"] if row["active_now"] else 0
+        for months in RETENTION_MONTHS:
+            result[f"approved_{months}"] += row[f"approved_{months}"]
+            result[f"kept_{months}"] += row[f"approved_{months}"] if row["active_now"] else 0
+    return result
 
 
 def _diners(area_ids: Sequence[int]) -> dict:
@@ -280,55 +300,166 @@ def _diners(area_ids: Sequence[int]) -> dict:
     )
 
 
+def _matches(area_ids: Sequence[int]):
+    """The ids of the areas' matches that ever had meals (a subquery)."""
+    return Match.objects.filter(diner__area__in=area_ids).exclude(status__in=NEVER_ACTIVE).values("pk")
+
+
+# The columns of each part of `_meals`: the match, the month a row adds to and the one it takes from,
+# shared meals, timed ones, minutes stayed, called off, covered.
+COLUMNS = ("m", "plus", "minus", "n", "t", "mins", "off", "cover")
+
+
+def _utc_month(month: date) -> datetime:
+    """The first instant of a calendar month in UTC: SharedMealMonth's months."""
+    return datetime.combine(month, time.min, tzinfo=UTC)
+
+
+def _counted_months(period: Period) -> tuple[list[int], list[tuple[datetime, datetime]]]:
+    """Which of the period's months (indexes) to take from SharedMealMonth, and the stretches of time whose
+    meals must be read to correct them. The table counts the UTC month, the period the same month in its
+    own zone, cut to the period: each meal that one counts in a month and the other does not (or in
+    another month) lies in a stretch — between the two starts of a month, between the two ends, or all
+    of a month not taken from the table — and is read. A month is taken from the table unless that
+    leaves more to read than its meals: a period's last month that has only begun is read directly."""
+    taken, stretches = [], []
+    for index, (month, (begins, ends)) in enumerate(zip(period.months, period.month_bounds(), strict=True)):
+        first, after = _utc_month(month), _utc_month(month + relativedelta(months=1))
+        if abs(begins - first) + abs(ends - after) < ends - begins:
+            taken.append(index)
+            stretches += [(min(begins, first), max(begins, first)), (min(ends, after), max(ends, after))]
+        else:
+            stretches.append((begins, ends))
+    merged: list[tuple[datetime, datetime]] = []
+    for begins, ends in sorted(stretch for stretch in stretches if stretch[0] < stretch[1]):
+        if merged and begins <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], ends))
+        else:
+            merged.append((begins, ends))
+    return taken, merged
+
+
+def _month_index(bounds: list[tuple[int, datetime, datetime]]) -> Case:
+    """The index of the month a meal's start falls in, of these (index, start, end); NULL in none."""
+    whens = [When(starts_at__gte=begins, starts_at__lt=ends, then=Value(index)) for index, begins, ends in bounds]
+    return Case(*whens, default=Value(None), output_field=IntegerField()) if whens else Value(None, IntegerField())
+
+
 def _meals(area_ids: Sequence[int], period: Period) -> dict:
-    """Everything about the period's meals in one pass over them (the largest table), grouped by match
-    in SQL: per match, its shared meals (a visit record saying delivered) in all and in each month, the
-    minutes stayed, and the meals called off and covered; then summed over the matches — how many shared
-    a meal (in all and each month), at least 3 and 10, with a recorded stay. Months are conditional
-    counts between the month's bounds in the areas' time zone (no row per month comes back)."""
-    # Joined to delivered visits only, and only those recorded since the period began: a visit is recorded
-    # once its meal has started (meals.relationships.visits.refusal), so no visit of the period's meals is
-    # older, and the database leaves the older visits out before joining rather than after.
-    shared_visit = FilteredRelation(
-        "visit", condition=Q(visit__outcome=Visit.Outcome.DELIVERED, visit__recorded_at__gte=period.starts_at)
+    """Everything about the period's meals, per match in SQL, then summed over the matches: how many
+    matches shared a meal (in all and each month), at least 3 and 10, with a recorded stay; the meals and
+    minutes; the meals called off and covered, and in how many matches.
+
+    One query over three parts: the counts kept per match and UTC month (meals.schedule.rollup) for the
+    months taken from it, the delivered meals of the stretches that correct them (`_counted_months`:
+    at a month's boundaries, and any month read directly). Each row carries the month it adds to (`plus`)
+    and the month it takes from (`minus`): a table row adds to its month; a meal adds to its month of the
+    period (if in the period) and takes from the month the table counted it in (if taken). So a meal near
+    a boundary is counted once, in the period's own month, and a default period reads the table for 11
+    months and the meals of the current month so far — not 300,000 meals. The third part is the meals
+    called off in the period."""
+    taken, stretches = _counted_months(period)
+    months = period.months
+    bounds = period.month_bounds()
+    matches = _matches(area_ids)
+    table = (
+        SharedMealMonth.objects.filter(match__in=matches, month__in=[months[index] for index in taken])
+        .annotate(
+            m=F("match_id"),
+            plus=Case(
+                *(When(month=months[index], then=Value(index)) for index in taken),
+                default=Value(None),
+                output_field=IntegerField(),
+            ),
+            minus=Value(None, IntegerField()),
+            n=F("meals"),
+            t=F("timed"),
+            mins=F("minutes"),
+            off=Value(0, IntegerField()),
+            cover=Value(0, IntegerField()),
+        )
+        .order_by()
+        .values(*COLUMNS)
     )
-    delivered = Q(shared_visit__isnull=False)
-    called_off = Q(cancelled_at__isnull=False) & ~Q(cancel_reason__in=STRUCTURAL_CANCELLATIONS)
-    per_match = {
-        "shared": Count("shared_visit"),
-        "timed": Count("shared_visit__minutes_stayed"),
-        "minutes": Sum("shared_visit__minutes_stayed"),
-        "cancelled": Count("pk", filter=called_off),
-        "covered": Count("pk", filter=called_off & Q(covered_for__isnull=False)),
-    }
+    near = Q(pk__in=[])
+    for begins, ends in stretches:
+        near |= Q(starts_at__gte=begins, starts_at__lt=ends)
+    corrections = (
+        Meal.objects.filter(near, match__in=matches, visit__outcome=Visit.Outcome.DELIVERED)
+        .annotate(
+            m=F("match_id"),
+            plus=_month_index([(index, begins, ends) for index, (begins, ends) in enumerate(bounds)]),
+            minus=_month_index(
+                [
+                    (index, _utc_month(months[index]), _utc_month(months[index] + relativedelta(months=1)))
+                    for index in taken
+                ]
+            ),
+            n=Value(1, IntegerField()),
+            t=Case(When(visit__minutes_stayed__isnull=False, then=Value(1)), default=Value(0)),
+            mins=Coalesce("visit__minutes_stayed", Value(0), output_field=IntegerField()),
+            off=Value(0, IntegerField()),
+            cover=Value(0, IntegerField()),
+        )
+        .order_by()
+        .values(*COLUMNS)
+    )
+    # Meals called off by a person (not because a series or the match stopped): a few of the period's
+    # meals, found through the index of meals called off. Rows that add to no month.
+    called_off = (
+        Meal.objects.filter(
+            match__in=matches, cancelled_at__isnull=False, starts_at__gte=period.starts_at, starts_at__lt=period.ends_at
+        )
+        .exclude(cancel_reason__in=STRUCTURAL_CANCELLATIONS)
+        .annotate(
+            m=F("match_id"),
+            plus=Value(None, IntegerField()),
+            minus=Value(None, IntegerField()),
+            n=Value(0, IntegerField()),
+            t=Value(0, IntegerField()),
+            mins=Value(0, IntegerField()),
+            off=Value(1, IntegerField()),
+            cover=Case(When(covered_for__isnull=False, then=Value(1)), default=Value(0)),
+        )
+        .order_by()
+        .values(*COLUMNS)
+    )
+    parts = table.union(corrections, called_off, all=True).order_by()
+    sql, params = parts.query.get_compiler(using=parts.db).as_sql()
+
+    def net(column: str, index: int | None = None) -> str:
+        """The column added by rows for the month (or any month), less what rows take from it."""
+        plus = "plus IS NOT NULL" if index is None else f"plus = {index:d}"
+        minus = "minus IS NOT NULL" if index is None else f"minus = {index:d}"
+        return f"SUM(CASE WHEN {plus} THEN {column} ELSE 0 END) - SUM(CASE WHEN {minus} THEN {column} ELSE 0 END)"
+
+    per_match = [f"{net('n')} AS shared", f"{net('t')} AS timed", f"{net('mins')} AS minutes"]
+    per_match += ["SUM(off) AS called_off", "SUM(cover) AS covered"]
+    per_match += [f"{net('n', index)} AS month_{index:d}" for index in range(len(months))]
     totals = {
-        "sharing": Count("match", filter=Q(shared__gte=1)),
-        "shared_meals": Sum("shared"),
-        "timing": Count("match", filter=Q(timed__gte=1)),
-        "timed_visits": Sum("timed"),
-        "minutes_stayed": Sum("minutes"),
-        "cancelled_meals": Sum("cancelled"),
-        "covered_meals": Sum("covered"),
-        "cancelling": Count("match", filter=Q(cancelled__gte=1)),
+        "sharing": "COUNT(CASE WHEN shared >= 1 THEN 1 END)",
+        "shared_meals": "SUM(shared)",
+        "timing": "COUNT(CASE WHEN timed >= 1 THEN 1 END)",
+        "timed_visits": "SUM(timed)",
+        "minutes_stayed": "SUM(minutes)",
+        "cancelled_meals": "SUM(called_off)",
+        "covered_meals": "SUM(covered)",
+        "cancelling": "COUNT(CASE WHEN called_off >= 1 THEN 1 END)",
     }
     for least in REPEAT_AT_LEAST:
-        totals[f"at_least_{least}"] = Count("match", filter=Q(shared__gte=least))
-    for index, (begins, ends) in enumerate(period.month_bounds()):
-        per_match[f"month_{index}"] = Count("pk", filter=delivered & Q(starts_at__gte=begins, starts_at__lt=ends))
-        totals[f"meals_{index}"] = Sum(f"month_{index}")
-        totals[f"matches_{index}"] = Count("match", filter=Q(**{f"month_{index}__gte": 1}))
-    return (
-        Meal.objects.filter(
-            match__in=Match.objects.filter(diner__area__in=area_ids).exclude(status__in=NEVER_ACTIVE).values("pk"),
-            starts_at__gte=period.starts_at,
-            starts_at__lt=period.ends_at,
-        )
-        .annotate(shared_visit=shared_visit)
-        .order_by()
-        .values("match")
-        .annotate(**per_match)
-        .aggregate(**totals)
+        totals[f"at_least_{least}"] = f"COUNT(CASE WHEN shared >= {least:d} THEN 1 END)"
+    for index in range(len(months)):
+        totals[f"meals_{index}"] = f"SUM(month_{index:d})"
+        totals[f"matches_{index}"] = f"COUNT(CASE WHEN month_{index:d} >= 1 THEN 1 END)"
+    # Only integers and the ORM's own SQL go into the text; every value is a parameter.
+    query = (
+        f"SELECT {', '.join(totals.values())} FROM "  # noqa: S608
+        f"(SELECT {', '.join(per_match)} FROM ({sql}) AS part GROUP BY m) AS per_match"
     )
+    with connections[parts.db].cursor() as cursor:
+        cursor.execute(query, params)
+        row = cursor.fetchone()
+    return {name: value or 0 for name, value in zip(totals, row, strict=True)}
 
 
 def _latest_answers(area_ids: Sequence[int], period: Period, question: str):
@@ -344,10 +475,21 @@ def _latest_answers(area_ids: Sequence[int], period: Period, question: str):
     return given.filter(match__diner__area__in=area_ids).filter(~Exists(later)).order_by()
 
 
-def _answer_counts(area_ids: Sequence[int], period: Period, question: str) -> dict[str, int]:
-    """How many matches' latest answer to `question` is each answer, counted in SQL."""
-    rows = _latest_answers(area_ids, period, question).values(question).annotate(n=Count("pk"))
-    return {row[question]: row["n"] for row in rows}
+def _answer_counts(area_ids: Sequence[int], period: Period, questions: Sequence[str]) -> dict[str, dict[str, int]]:
+    """For each question, how many matches' latest answer to it is each answer: counted in SQL, both
+    questions in one query (a UNION ALL of each question's counts)."""
+    parts = [
+        _latest_answers(area_ids, period, question)
+        .annotate(question=Value(question), answer=F(question))
+        .values("question", "answer")
+        .annotate(n=Count("pk"))
+        .values_list("question", "answer", "n")
+        for question in questions
+    ]
+    counts: dict[str, dict[str, int]] = {question: {} for question in questions}
+    for question, answer, n in parts[0].union(*parts[1:], all=True).order_by():
+        counts[question][answer] = n
+    return counts
 
 
 def _loneliness_changes(area_ids: Sequence[int], period: Period) -> list[tuple[int, str, int]]:
@@ -387,32 +529,11 @@ def _loneliness(area_ids: Sequence[int], period: Period) -> dict[str, dict[int, 
     return changes
 
 
-def _first_meals(area_ids: Sequence[int], period: Period) -> list[tuple[datetime, datetime]]:
-    """(first accepted request, first shared meal) of each diner whose first shared meal of all is in the
-    period. Each match's first shared meal is one probe of its meals in time order (the match-and-time
-    index: no scan of all the meals), the diner's the earliest of their matches': one row per diner with a
-    match."""
-    first_of_match = (
-        Meal.objects.filter(match=OuterRef("pk"), visit__outcome=Visit.Outcome.DELIVERED)
-        .order_by("starts_at")
-        .values("starts_at")[:1]
-    )
-    referred = (
-        Referral.objects.filter(diner=OuterRef("diner"), status=Referral.Status.ACCEPTED)
-        .order_by("submitted_at")
-        .values("submitted_at")[:1]
-    )
-    # Filtered here, not in SQL: a HAVING would evaluate each probe again.
-    return [
-        (referred_at, first)
-        for referred_at, first in Match.objects.filter(diner__area__in=area_ids)
-        .exclude(status__in=NEVER_ACTIVE)
-        .order_by()
-        .values("diner")
-        .annotate(first=Min(Subquery(first_of_match)), referred=Min(Subquery(referred)))
-        .values_list("referred", "first")
-        if referred_at is not None and first is not None and period.contains(first)
-    ]
+def _waits(area_ids: Sequence[int], period: Period) -> list[int]:
+    """Days from request to first shared meal of the diners whose first shared meal of all is in the
+    period: meals.schedule.waits, the one home of the rule, counting shared meals."""
+    waits = first_meal_waits(area_ids, starts_at=period.starts_at, ends_at=period.ends_at, first=FirstMeal.SHARED)
+    return [days for per_area in waits.values() for days in per_area]
 
 
 def _concerns(area_ids: Sequence[int], period: Period) -> list[tuple[int, datetime, datetime | None]]:
@@ -429,18 +550,19 @@ def _concerns(area_ids: Sequence[int], period: Period) -> list[tuple[int, dateti
 
 def impact_figures(area_ids: Sequence[int], period: Period) -> Impact:
     """Every figure of the impact page for these areas (ids the coordinator may see) over the period, each
-    through the small-number rule. Nine queries, however much data there is: cooks, diners, active
-    matches, the period's meals (one pass), friendship answers, contact answers, loneliness changes,
-    first shared meals, concerns — and none per meal, match or diner."""
+    through the small-number rule. Eight queries, however much data there is: cooks, diners, active
+    matches, the period's meals (the counts kept per month, corrected near its boundaries, and the meals
+    called off), friendship and contact answers, loneliness changes, first shared meals, concerns — and
+    none per meal, match or diner."""
     area_ids = list(area_ids)
     cooks = _cooks(area_ids, period)
     diners = _diners(area_ids)
     matches_now = Match.objects.filter(diner__area__in=area_ids, status=Match.Status.ACTIVE).count()
     meals = _meals(area_ids, period)
-    friend = _answer_counts(area_ids, period, "friend")
-    contact = _answer_counts(area_ids, period, "less_contact_without")
+    answers = _answer_counts(area_ids, period, ("friend", "less_contact_without"))
+    friend, contact = answers["friend"], answers["less_contact_without"]
     loneliness = _loneliness(area_ids, period)
-    first_meals = _first_meals(area_ids, period)
+    waits = _waits(area_ids, period)
     concerns = _concerns(area_ids, period)
 
     sharing = meals["sharing"]
@@ -472,7 +594,6 @@ def impact_figures(area_ids: Sequence[int], period: Period) -> Impact:
             )
         )
 
-    waits = [(first - referred).days for referred, first in first_meals]
     closed = [(diner, closed_at - raised_at) for diner, raised_at, closed_at in concerns if closed_at is not None]
 
     return Impact(
@@ -617,3 +738,47 @@ def match_rows(areas, period: Period, *, language: str, now: datetime | None = N
         )
     )
     return kept, len(made) - len(kept)
+
+
+# Onward referrals to other support (meals.signposting) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OnwardReferrals:
+    area: object | None  # accounts.people.models.Area; None: all the chosen areas together
+    made: Figure  # onward referrals recorded in the period (told about or referred)
+    taken_up: Figure  # of them, those recorded as having taken place
+
+
+def onward_referrals(areas, period: Period) -> list[OnwardReferrals]:
+    """Per area, then for all of them together: the onward referrals recorded in the period and how many
+    took place, each based on the diners they were for (the small-number rule). One query."""
+    rows = {
+        row["diner__area"]: row
+        for row in OnwardReferral.objects.filter(
+            diner__area__in=[area.pk for area in areas], made_at__gte=period.starts_at, made_at__lt=period.ends_at
+        )
+        .order_by()
+        .values("diner__area")
+        .annotate(
+            made=Count("pk"),
+            taken=Count("pk", filter=Q(outcome=OnwardReferral.Outcome.TOOK_PLACE)),
+            diners=Count("diner", distinct=True),
+        )
+    }
+    empty = {"made": 0, "taken": 0, "diners": 0}
+
+    def figures(area, counts) -> OnwardReferrals:
+        where = area.slug if area else "all"
+        return OnwardReferrals(
+            area=area,
+            made=figure(f"onward_referrals_{where}", counts["made"], counts["diners"], unit=Unit.DINERS),
+            taken_up=figure(f"onward_referrals_taken_up_{where}", counts["taken"], counts["diners"], unit=Unit.DINERS),
+        )
+
+    result = [figures(area, rows.get(area.pk, empty)) for area in areas]
+    if len(areas) > 1:
+        # A diner belongs to one area, so the areas' diners add up.
+        total = {key: sum(row[key] for row in rows.values()) for key in empty}
+        result.append(figures(None, total))
+    return result

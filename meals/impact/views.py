@@ -86,6 +86,15 @@ def impact(request):
     if choice.period is not None:
         report = selectors.impact_figures([area.pk for area in choice.chosen], choice.period)
         context |= {"report": report, "query": choice.query, **charts.page(report)}
+        # Onward referrals to other support, per area then all together (the small-number rule applies).
+        context["onward_referrals"] = [
+            {
+                "row": row,
+                "made": charts.shown("", row.made),
+                "taken_up": charts.shown("", row.taken_up),
+            }
+            for row in selectors.onward_referrals(choice.chosen, choice.period)
+        ]
     return render(request, "meals/impact/impact.html", context)
 
 
@@ -126,7 +135,9 @@ def figures_csv(request):
     return exports.csv_response(
         filename=_filename(choice, "figures"),
         header=exports.FIGURE_COLUMNS,
-        rows=exports.figures_rows(report, area_names=names),
+        rows=exports.figures_rows(
+            report, area_names=names, onward=selectors.onward_referrals(choice.chosen, choice.period)
+        ),
     )
 
 

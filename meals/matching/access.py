@@ -46,7 +46,7 @@ def get_diner_for_offer(profile: CookProfile, pk: int) -> Diner:
     needs are loaded."""
     diner = (
         Diner.objects.filter(pk=pk, status=Diner.Status.ACTIVE, area_id=profile.user.home_area_id)
-        .only("pk", "area", "status", "preferred_name", "latitude", "longitude")
+        .only("pk", "area", "status", "preferred_name", "form_of_address", "latitude", "longitude")
         .first()
     )
     km = distance_to(profile, diner) if diner is not None else None

@@ -24,6 +24,7 @@ from accounts.onboarding.models import CookProfile
 from accounts.people.models import Area
 from casserole.cells import cell_centre
 from casserole.geocoding import distance_km, round_distance
+from casserole.names import AddressedName
 from meals.diners.models import Diner
 from meals.matching.models import Match
 
@@ -39,6 +40,7 @@ PUBLIC_FIELDS = (
     "pk",
     "area_id",
     "preferred_name",
+    "form_of_address",
     "neighbourhood",
     "cell_latitude",
     "cell_longitude",
@@ -55,6 +57,7 @@ PUBLIC_FIELDS = (
 class NearbyDiner:
     pk: int
     preferred_name: str
+    form_of_address: str
     neighbourhood: str
     distance_km: float  # to the diner's cell: never shown
     distance: float  # rounded to 0.5 km or 0.25 mile: what the cook sees, and the order
@@ -66,6 +69,11 @@ class NearbyDiner:
     texture_label: str
     frequency_label: str
     days: list
+
+    @property
+    def addressed(self) -> AddressedName:
+        """What they like to be called, with their honorific on Japanese pages (Diner.addressed)."""
+        return AddressedName(self.preferred_name, form=self.form_of_address)
 
 
 def bounding_box(latitude: float, longitude: float, radius_km: float) -> tuple[float, float, float, float]:
@@ -160,6 +168,7 @@ def _public(row: dict, km: float, unit: str, labels: dict[str, dict[str, str]]) 
     return NearbyDiner(
         pk=row["pk"],
         preferred_name=row["preferred_name"],
+        form_of_address=row["form_of_address"],
         neighbourhood=row["neighbourhood"],
         distance_km=km,
         distance=round_distance(km, unit),

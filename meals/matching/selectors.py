@@ -13,8 +13,9 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from accounts.onboarding.eligibility import active_cooks, is_active_cook
 from accounts.onboarding.models import CookProfile, IdentityCheck
 from accounts.people.access import areas_for_coordinator
-from accounts.people.models import Area, User
+from accounts.people.models import User
 from casserole import audit
+from casserole.addresses import address_lines as postal_address_lines
 from casserole.distances import format_distance
 from casserole.geocoding import round_distance
 from casserole.phones import phone_for_display
@@ -70,13 +71,9 @@ def shared_details(diner: Diner) -> dict:
 
 
 def address_lines(diner: Diner) -> list[str]:
-    """The address as it is written where the diner lives, for the cook to find the door: in Japan the
-    postcode first, then from the largest place to the building (〒154-0017 / 世田谷区代沢2-3-4); in
-    the UK from the door to the postcode."""
-    if diner.country == Area.Country.JP:
-        lines = (f"〒{diner.postcode}" if diner.postcode else "", f"{diner.town}{diner.address_line1}")
-        return [line for line in (*lines, diner.address_line2) if line]
-    return [line for line in (diner.address_line1, diner.address_line2, diner.town, diner.postcode) if line]
+    """The address as it is written where the diner lives, for the cook to find the door
+    (casserole.addresses.address_lines: the one home of the order)."""
+    return postal_address_lines(diner)
 
 
 # The offers queue ---------------------------------------------------------------------------------------
@@ -256,7 +253,15 @@ def cook_matches(cook: User) -> dict:
     matches = list(
         Match.objects.filter(cook=cook)
         .select_related("diner")
-        .only("status", "offered_at", "introduction_at", "ended_at", "diner", "diner__preferred_name")
+        .only(
+            "status",
+            "offered_at",
+            "introduction_at",
+            "ended_at",
+            "diner",
+            "diner__preferred_name",
+            "diner__form_of_address",
+        )
         .order_by(live_first, "-offered_at", "-pk")[:MATCHES_SHOWN]
     )
     return {"live": [m for m in matches if m.is_live], "past": [m for m in matches if not m.is_live]}

@@ -51,7 +51,7 @@ def _check_coordinator(by: User, diner: Diner) -> None:
 def taken(diner: Diner) -> AlreadyTaken:
     return AlreadyTaken(
         _("Another cook has just offered to cook for %(name)s. Thank you: have a look at the other people near you.")
-        % {"name": diner.preferred_name}
+        % {"name": diner.addressed}
     )
 
 
@@ -88,18 +88,16 @@ def offer_to_cook(*, cook: User, diner: Diner, message: str = "", request=None) 
                     return live
                 raise taken(diner)
             if diner.status != Diner.Status.ACTIVE:
-                raise MatchError(
-                    _("%(name)s is not looking for a cook at the moment.") % {"name": diner.preferred_name}
-                )
+                raise MatchError(_("%(name)s is not looking for a cook at the moment.") % {"name": diner.addressed})
             problem, km = _out_of_reach(profile, diner)
             if problem == "area":
                 raise MatchError(
                     _("%(name)s lives outside your area: their own coordinators look for a cook.")
-                    % {"name": diner.preferred_name}
+                    % {"name": diner.addressed}
                 )
             if problem == "distance":
                 raise MatchError(
-                    _("%(name)s lives further away than you said you would travel.") % {"name": diner.preferred_name}
+                    _("%(name)s lives further away than you said you would travel.") % {"name": diner.addressed}
                 )
             match = Match.objects.create(diner=diner, cook=cook, message=(message or "").strip(), distance_km=km)
             audit.record(action=audit.Action.MATCH_OFFERED, actor=cook, obj=match, area=diner.area, request=request)
@@ -184,13 +182,10 @@ def approve_match(*, by: User, match: Match, channel: str = Channel.WEB, request
     problem, _km = _out_of_reach(CookProfile.objects.select_related("user").get(user=match.cook), match.diner)
     if problem == "area":
         raise MatchError(
-            _("This cook now lives outside %(name)s’s area: they cannot be matched.")
-            % {"name": match.diner.preferred_name}
+            _("This cook now lives outside %(name)s’s area: they cannot be matched.") % {"name": match.diner.addressed}
         )
     if problem == "distance":
-        raise MatchError(
-            _("%(name)s lives further away than this cook travels now.") % {"name": match.diner.preferred_name}
-        )
+        raise MatchError(_("%(name)s lives further away than this cook travels now.") % {"name": match.diner.addressed})
     match.status, match.decided_by, match.decided_at, match.reason = Match.Status.APPROVED, by, timezone.now(), ""
     match.save(update_fields=["status", "decided_by", "decided_at", "reason", "updated_at"])
     audit.record(
@@ -329,9 +324,9 @@ def add_second_cook(*, by: User, diner: Diner, cook: User, request=None) -> Matc
         raise MatchError(_("Only active cooks can be matched."))
     diner = Diner.objects.select_for_update().get(pk=diner.pk)
     if diner.status != Diner.Status.ACTIVE:
-        raise MatchError(_("%(name)s is not looking for a cook at the moment.") % {"name": diner.preferred_name})
+        raise MatchError(_("%(name)s is not looking for a cook at the moment.") % {"name": diner.addressed})
     if Match.objects.filter(diner=diner, cook=cook, status__in=Match.LIVE_STATUSES).exists():
-        raise MatchError(_("This cook is already matched with %(name)s.") % {"name": diner.preferred_name})
+        raise MatchError(_("This cook is already matched with %(name)s.") % {"name": diner.addressed})
     profile = CookProfile.objects.get(user=cook)
     now = timezone.now()
     match = Match.objects.create(
@@ -392,7 +387,7 @@ def _queue_cook_email(match: Match, cook: User, kind: str) -> None:
         template="meals/matching/email/match_cook",
         context={
             "name": cook.given_name or cook.full_name,
-            "diner_name": match.diner.preferred_name,
+            "diner_name": match.diner.addressed,
             "kind": kind,
             "reason": match.reason,
             "introduction_method": match.get_introduction_method_display(),
@@ -418,7 +413,7 @@ def _queue_referrer_email(match: Match, referrer: User, kind: str) -> None:
         template="meals/matching/email/match_referrer",
         context={
             "name": referrer.given_name or referrer.full_name,
-            "diner_name": match.diner.preferred_name,
+            "diner_name": match.diner.addressed,
             "cook_name": match.cook.given_name or _("a cook"),
             "kind": kind,
             "introduction_at": match.introduction_at,
@@ -434,7 +429,7 @@ def _tell_coordinators(match: Match, kind: str) -> None:
         template="meals/matching/email/match_coordinator",
         url_name="meals:coordinator_match",
         url_kwargs={"pk": match.pk},
-        context={"diner_name": match.diner.preferred_name, "cook_name": match.cook.full_name, "kind": kind},
+        context={"diner_name": match.diner.addressed, "cook_name": match.cook.full_name, "kind": kind},
     )
 
 
@@ -462,7 +457,7 @@ def tell_coordinators_certificate_expired(certificate) -> None:
         return {
             "cook_name": cook.full_name,
             "expires_at": certificate.expires_at,
-            "diner_names": [match.diner.preferred_name for match in matches if match.diner.area_id in coordinated],
+            "diner_names": [match.diner.addressed for match in matches if match.diner.area_id in coordinated],
         }
 
     notify_coordinators(

@@ -84,6 +84,7 @@ def _summary(diner: Diner, km: float | None, unit: str) -> NearbyDiner:
     return NearbyDiner(
         pk=diner.pk,
         preferred_name=diner.preferred_name,
+        form_of_address=diner.form_of_address,
         neighbourhood=diner.neighbourhood,
         distance_km=km,
         distance=round_distance(km, unit) if km is not None else 0,
@@ -202,7 +203,7 @@ def withdraw(request, pk: int):
         messages.error(request, str(error))
     else:
         messages.success(
-            request, _("You have withdrawn your offer to cook for %(name)s.") % {"name": match.diner.preferred_name}
+            request, _("You have withdrawn your offer to cook for %(name)s.") % {"name": match.diner.addressed}
         )
     return redirect("meals:cook_match", pk=match.pk)
 
@@ -246,7 +247,7 @@ def change(request, pk: int):
         match,
         done=reverse("meals:cook_match", kwargs={"pk": match.pk}),
         template="meals/matching/cook/change.html",
-        context={"diner_name": match.diner.preferred_name},
+        context={"diner_name": match.diner.addressed},
     )
 
 
@@ -280,7 +281,7 @@ def _decide(request, match: Match, action: str, data) -> tuple[str | None, objec
     form = DeclineForm(data) if action == "decline" else ApproveForm(data)
     if not form.is_valid():
         return None, form
-    names = {"cook": match.cook.full_name, "diner": match.diner.preferred_name}
+    names = {"cook": match.cook.full_name, "diner": match.diner.addressed}
     try:
         if action == "approve":
             matching.approve_match(by=request.user, match=match, request=request)
@@ -344,7 +345,7 @@ def introduction(request, pk: int):
             messages.success(
                 request,
                 _("Introduction arranged. We have emailed %(cook)s and the people acting for %(diner)s.")
-                % {"cook": match.cook.full_name, "diner": match.diner.preferred_name},
+                % {"cook": match.cook.full_name, "diner": match.diner.addressed},
             )
             return redirect("meals:coordinator_match", pk=match.pk)
     context = {"match": match, "diner": match.diner, "area": match.diner.area, "form": form}
@@ -385,7 +386,7 @@ def change_status(request, pk: int, action: str):
     texts = CHANGES.get(action)
     if texts is None:
         raise Http404
-    names = {"cook": match.cook.full_name, "diner": match.diner.preferred_name}
+    names = {"cook": match.cook.full_name, "diner": match.diner.addressed}
     if action not in match_selectors.allowed_changes(match):
         messages.error(request, _("This match cannot be changed that way now."))
         return redirect("meals:coordinator_match", pk=match.pk)
@@ -427,7 +428,7 @@ def second_cook(request, pk: int):
         except MatchError as error:
             form.add_error(None, str(error))
         else:
-            names = {"cook": cook.full_name, "diner": diner.preferred_name}
+            names = {"cook": cook.full_name, "diner": diner.addressed}
             if added.additional:
                 done = _("%(cook)s will also cook for %(diner)s. We have emailed the cook.") % names
             else:

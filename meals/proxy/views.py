@@ -27,6 +27,7 @@ from meals.referrals.forms import SECTIONS
 from meals.schedule import consents
 from meals.schedule import preferences as meal_preferences
 from meals.schedule import selectors as schedule_selectors
+from meals.signposting import selectors as signposting
 
 # The wizard's sections that edit only the diner's own record (relationship and consent are the
 # request's and the coordinator's business), with the heading each has on the diner's page.
@@ -84,6 +85,9 @@ def diner(request, pk: int):
         "on_diner_page": True,
         "matches": selectors.cooks_for_diner(diner),
     }
+    if access.can_view_schedule:
+        # The other support recorded for them (what was done and whether it took place; never the note).
+        context["support"] = signposting.referrals_for_proxy(diner)
     if access.can_edit_details:
         # The full record (address, health and allergy data): its viewing is audited.
         services.record_diner_viewed(by=request.user, diner=diner, request=request)
@@ -157,7 +161,8 @@ def card(request, pk: int):
             "language": diner.preferred_language,
             "cooks": selectors.cooks_for_diner(diner),
             "meals": schedule_selectors.diner_schedule(diner, weeks=4),
+            "support_services": signposting.card_services(diner),
             "back_url": reverse("meals:proxy_diner", args=[diner.pk]),
-            "back_label": _("Back to %(name)s’s page") % {"name": diner.preferred_name},
+            "back_label": _("Back to %(name)s’s page") % {"name": diner.addressed},
         },
     )

@@ -35,6 +35,7 @@ from meals.matching.selectors import current_cooks
 from meals.records import selectors as record_selectors
 from meals.referrals.forms import SECTIONS
 from meals.schedule.selectors import diner_schedule
+from meals.signposting.selectors import card_services
 
 # A name search is personal data: it is posted, kept here in the session under a random key, and the list
 # is shown at ?search=<key>, so no name reaches an access log. The last few are kept for back and forward.
@@ -92,6 +93,7 @@ def diner(request, pk: int):
     change["location"] = reverse("meals:coordinator_diner_location", kwargs={"pk": diner.pk})
     change["consent"] = reverse("meals:coordinator_diner_consent", kwargs={"pk": diner.pk})
     context.update(diner=diner, change=change, matches=current_cooks(diner), **phones_for_page(diner))
+    context["support"] = record_selectors.diner_support(diner)
     return render(request, "meals/records/diner.html", context)
 
 
@@ -131,7 +133,7 @@ def edit(request, pk: int, section: str):
         except ReferralError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("%(name)s’s details have been changed.") % {"name": diner.preferred_name})
+            messages.success(request, _("%(name)s’s details have been changed.") % {"name": diner.addressed})
             return redirect("meals:coordinator_diner", pk=diner.pk)
     return render(request, "meals/records/edit.html", {"diner": diner, "form": form})
 
@@ -180,7 +182,7 @@ def consent(request, pk: int):
             except ReferralError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, _("Consent recorded for %(name)s.") % {"name": diner.preferred_name})
+                messages.success(request, _("Consent recorded for %(name)s.") % {"name": diner.addressed})
                 return redirect("meals:coordinator_diner", pk=diner.pk)
     return render(request, "meals/records/consent.html", {"diner": diner, "form": form})
 
@@ -236,14 +238,14 @@ def change_status(request, pk: int, action: str):
         context={
             "diner": diner,
             "action": action,
-            "title": texts["title"] % {"name": diner.preferred_name},
+            "title": texts["title"] % {"name": diner.addressed},
             "intro": texts["intro"],
             "button": texts["button"],
         },
         label=texts["label"],
         help_text=texts["help"],
         ask_channel=True,
-        done=texts["done"] % {"name": diner.preferred_name},
+        done=texts["done"] % {"name": diner.addressed},
         success_url=reverse("meals:coordinator_diner", kwargs={"pk": diner.pk}),
     )
 
@@ -260,7 +262,7 @@ def place(request, pk: int):
         except ReferralError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("%(name)s has been placed on the map.") % {"name": diner.preferred_name})
+            messages.success(request, _("%(name)s has been placed on the map.") % {"name": diner.addressed})
             return redirect("meals:coordinator_diner", pk=diner.pk)
     return render(request, "meals/records/place.html", {"diner": diner, "form": form})
 
@@ -311,6 +313,7 @@ def card(request, pk: int):
         # Only cooks the diner may know about: an offer not yet approved is not on the card.
         "cooks": [match for match in current_cooks(diner) if match.shares_details],
         "meals": diner_schedule(diner, weeks=4),
+        "support_services": card_services(diner),
         "back_url": reverse("meals:coordinator_diner", kwargs={"pk": diner.pk}),
         "back_label": _("Back to the diner’s record"),
     }

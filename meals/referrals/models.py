@@ -30,11 +30,17 @@ class Referral(models.Model):
         FRIEND = "friend", _("Friend or neighbour")
         CARER = "carer", _("Carer")
         SOCIAL_WORKER = "social_worker", _("Social worker or care manager")
+        # Who refers older people in Japan (offered on requests for a diner in Japan only: JAPAN_ONLY).
+        MINSEI_IIN = "minsei_iin", _("Minsei-iin (community welfare volunteer)")
+        CARE_CENTRE = "care_centre", _("Community general support centre (地域包括支援センター)")
+        WELFARE_COUNCIL = "welfare_council", _("Social welfare council (社会福祉協議会)")
         HEALTH = "health", _("Health professional")
         COUNCIL = "council", _("Council or charity staff")
         COORDINATOR = "coordinator", _("Casserole coordinator (phone call)")
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.MORE_INFO)
+    # The referrer types only Japanese welfare practice has: not offered for a diner in the UK.
+    JAPAN_ONLY_RELATIONSHIPS = (Relationship.MINSEI_IIN, Relationship.CARE_CENTRE, Relationship.WELFARE_COUNCIL)
 
     diner = models.ForeignKey(Diner, on_delete=models.CASCADE, related_name="referrals")
     # The signed-in person who made the request; null when a coordinator took it by phone, or the

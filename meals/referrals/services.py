@@ -284,7 +284,7 @@ def _tell_referrer(referral: Referral, kind: str) -> None:
         template="meals/referrals/email/referral_update",
         context={
             "name": referrer.given_name or referrer.full_name,
-            "diner_name": referral.diner.preferred_name,
+            "diner_name": referral.diner.addressed,
             "kind": kind,
             "message": referral.message,
             "url": absolute_url("meals:referral", language, pk=referral.pk),

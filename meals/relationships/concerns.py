@@ -353,7 +353,7 @@ def _tell_coordinators(concern: Concern, *, template: str, exclude: User | None 
                 to=coordinator.email,
                 template=template,
                 context={
-                    "diner_name": diner.preferred_name,
+                    "diner_name": diner.addressed,
                     "level": concern.level,
                     "level_label": Concern.Level(concern.level).label,
                     "raised_at": concern.raised_at,
@@ -383,7 +383,7 @@ def _tell_referrers(concern: Concern, *, exclude: User | None = None) -> int:
             template="meals/relationships/email/concern_referrer",
             context={
                 "name": referrer.given_name or referrer.full_name,
-                "diner_name": diner.preferred_name,
+                "diner_name": diner.addressed,
                 "level_label": Concern.Level(concern.level).label,
                 "url": absolute_url("meals:proxy_concern", language, pk=diner.pk) + "#concerns",
             },
@@ -399,7 +399,7 @@ def _text_emergency_contact(concern: Concern) -> None:
     with translation.override(diner.preferred_language):
         body = _("%(club)s: we have a concern about %(name)s. A coordinator will call you. %(phone)s") % {
             "club": area.display_name(diner.preferred_language) if area else _("Casserole"),
-            "name": diner.preferred_name,
+            "name": diner.addressed,
             "phone": phone_for_display(area.help_phone) if area else "",
         }
     queue_text(to=diner.emergency_phone, body=body.strip())

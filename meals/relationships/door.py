@@ -114,7 +114,7 @@ def _text_body(case: DoorCase, *, at: datetime) -> str:
             "it. If you know where they are, call %(phone)s."
         ) % {
             "club": _("Casserole %(area)s") % {"area": area.display_name(language)} if area else _("Casserole"),
-            "name": diner.preferred_name,
+            "name": diner.addressed,
             "time": time_of_day(at),
             "phone": area.help_phone if area else "",
         }
@@ -140,7 +140,7 @@ def _email_coordinators(case: DoorCase, *, template: str, at: datetime, emergenc
             url_name="meals:coordinator_door_case",
             url_kwargs={"pk": case.pk},
             context={
-                "diner_name": case.diner.full_name,
+                "diner_name": case.diner.addressed_in_full,
                 "cook_name": visit.meal.cook.full_name,
                 "at": visit.recorded_at,
                 "opened_at": case.opened_at,

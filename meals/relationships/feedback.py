@@ -161,11 +161,15 @@ def feedback_for_match(match: Match) -> list[Feedback]:
 
 def feedback_due_by_phone(areas, *, now: datetime | None = None) -> list[Match]:
     """Active matches in these areas whose diner is due to give feedback and has nobody who may give it
-    for them online: a coordinator phones. Each has `due_occasion`. One query."""
+    for them online: a coordinator phones — unless they withdrew their consent to phone calls
+    (meals.rights.consents). Each has `due_occasion`. One query."""
     now = now or timezone.now()
     online = ProxyAccess.objects.filter(diner=OuterRef("diner"), revoked_at__isnull=True, can_give_feedback=True)
     candidates = with_occasion_facts(
-        Match.objects.filter(diner__area__in=areas, status=Match.Status.ACTIVE), now=now
+        Match.objects.filter(
+            diner__area__in=areas, status=Match.Status.ACTIVE, diner__phone_calls_withdrawn_at__isnull=True
+        ),
+        now=now,
     ).filter(~Exists(online), last_delivered_at__gte=now - timedelta(days=FEEDBACK_DUE_DAYS))
     due = []
     for match in candidates.select_related("diner", "diner__area", "cook").order_by("diner__preferred_name", "pk"):
@@ -300,7 +304,7 @@ def _tell_coordinators_different_cook(match: Match) -> None:
         template="meals/relationships/email/feedback_different_cook",
         url_name="meals:coordinator_feedback",
         url_kwargs={"pk": match.pk},
-        context={"diner_name": diner.preferred_name, "cook_name": match.cook.full_name},
+        context={"diner_name": diner.addressed, "cook_name": match.cook.full_name},
     )
 
 
@@ -386,6 +390,6 @@ def _email_ask(match: Match, side: str, recipient: User) -> OutboundEmail:
     return queue_templated_email(
         to=recipient.email,
         template=template,
-        context={"name": _name(recipient), "diner_name": diner.preferred_name, "cook_name": cook_name, "url": url},
+        context={"name": _name(recipient), "diner_name": diner.addressed, "cook_name": cook_name, "url": url},
         language=language,
     )

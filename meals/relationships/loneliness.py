@@ -258,7 +258,7 @@ def record_loneliness(
     if not MeasureConsent.objects.filter(diner=diner, given=True).exists():
         raise RelationshipError(
             _("%(name)s has not agreed to answer these questions. Record their agreement first.")
-            % {"name": diner.preferred_name}
+            % {"name": diner.addressed}
         )
     scale = scale_for(diner)
     answers = clean_answers(scale, answers)

@@ -50,6 +50,7 @@ from meals.relationships.models import (
     Wellbeing,
 )
 from meals.schedule.models import Meal
+from meals.signposting.models import OnwardReferral
 
 PER_PAGE = 25
 NOTE_MAX_LENGTH = 2000  # MatchNote.text
@@ -67,6 +68,7 @@ STATUS, REQUEST, MEAL, FEEDBACK, CONCERN, DOOR, NOTE = (
     "door",
     "note",
 )
+REFERRAL = "referral"  # onward referrals to other support (meals.signposting): coordinators only
 MILESTONES = {
     OFFERED: "offered_at",
     DECIDED: "decided_at",
@@ -153,6 +155,13 @@ def sources(match: Match, persona: str, user: User, *, now: datetime) -> list[So
             Source(CONCERN, concerns, "raised_at", ("raised_by", "acknowledged_by", "closed_by")),
             Source(DOOR, DoorCase.objects.filter(visit__match=match), "opened_at", ("closed_by", "acknowledged_by")),
             Source(NOTE, MatchNote.objects.filter(match=match), "written_at", ("written_by",)),
+            # Recorded with no match (two cooks at the time): on each of the diner's timelines.
+            Source(
+                REFERRAL,
+                OnwardReferral.objects.filter(Q(match=match) | Q(match__isnull=True, diner_id=match.diner_id)),
+                "made_at",
+                ("service", "made_by", "outcome_by"),
+            ),
         ]
     private_visit = ("visit__wellbeing", "visit__wellbeing_notes", "visit__note")
     side = Feedback.Side.COOK if persona == COOK else Feedback.Side.DINER
@@ -326,8 +335,9 @@ def summary(match: Match, persona: str, *, zone: str, now: datetime) -> Summary:
 
 def timeline_page(match: Match, persona: str, user: User, *, page_number=None, zone: str | None = None) -> dict:
     """Everything a timeline page shows. Queries, whatever the length of the history: 1. the number of
-    events, 2. the page's (kind, id, time), 3.–(2+k). one per kind of row the persona may see (k = 7 for
-    a coordinator: pauses, requests, meals with their visits, feedback, concerns, door cases, notes; 5 for
+    events, 2. the page's (kind, id, time), 3.–(2+k). one per kind of row the persona may see (k = 8 for
+    a coordinator: pauses, requests, meals with their visits, feedback, concerns, door cases, notes, onward
+    referrals; 5 for
     the cook and the diner's side), then the summary (the cook: 1, the diner's side: 2, coordinators: 3)."""
     now = timezone.now()
     zone = zone or (match.diner.area.time_zone if match.diner.area_id else settings.TIME_ZONE)

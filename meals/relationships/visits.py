@@ -25,6 +25,7 @@ from casserole.mail import absolute_url, queue_templated_email
 from meals.relationships import door
 from meals.relationships.errors import RelationshipError
 from meals.relationships.models import WELLBEING_KEYS, DoorCase, Visit, VisitReminder, Wellbeing
+from meals.schedule import rollup
 from meals.schedule.models import Meal
 from meals.schedule.selectors import live_meals
 
@@ -159,6 +160,8 @@ def record_visit(
                 wellbeing_notes=kept,
                 note=(note or "").strip()[:NOTE_MAX_LENGTH],
             )
+            if delivered:
+                rollup.count_shared_meal(meal=locked, minutes=minutes)  # the impact figures' counts
             audit.record(
                 action=audit.Action.VISIT_RECORDED,
                 actor=cook,
@@ -236,7 +239,7 @@ def _remind(meal: Meal, *, now: datetime) -> bool:
                 template="meals/relationships/email/visit_reminder",
                 context={
                     "name": cook.given_name or cook.full_name,
-                    "diner_name": meal.match.diner.preferred_name,
+                    "diner_name": meal.match.diner.addressed,
                     "starts_at": meal.starts_at,
                     "url": absolute_url("meals:cook_visit", language, pk=meal.pk),
                 },

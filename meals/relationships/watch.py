@@ -97,8 +97,7 @@ def add_watch_recipient(
     what they will get and how to stop it."""
     if not agreed:
         raise RelationshipError(
-            _("Reports go only to people %(name)s has agreed to. Check with them first.")
-            % {"name": diner.preferred_name}
+            _("Reports go only to people %(name)s has agreed to. Check with them first.") % {"name": diner.addressed}
         )
     if diner.status == Diner.Status.CLOSED:
         raise RelationshipError(_("This diner’s record is closed, so nobody can be added to get reports."))
@@ -114,7 +113,7 @@ def add_watch_recipient(
     if any(key not in WELLBEING_KEYS for key in shared_items):
         raise RelationshipError(_("Choose what they may see from the list."))
     shared = [key for key in WELLBEING_KEYS if key in shared_items]
-    taken = _("%(email)s already gets reports about %(diner)s.") % {"email": email, "diner": diner.preferred_name}
+    taken = _("%(email)s already gets reports about %(diner)s.") % {"email": email, "diner": diner.addressed}
     if WatchRecipient.objects.filter(diner=diner, email__iexact=email, stopped_at__isnull=True).exists():
         raise RelationshipError(taken)
     try:
@@ -186,7 +185,7 @@ def _email_welcome(recipient: WatchRecipient) -> OutboundEmail:
     with translation.override(language):
         context = {
             "name": recipient.name,
-            "diner_name": diner.preferred_name,
+            "diner_name": diner.addressed,
             "frequency": str(recipient.get_frequency_display()),
             "shared": shared_labels(recipient),
             **_help(diner, language),
@@ -361,7 +360,7 @@ def _email_report(recipient: WatchRecipient, period: Period) -> OutboundEmail:
         lines = _visit_lines(recipient, period.visits)
         context = {
             "name": recipient.name,
-            "diner_name": diner.preferred_name,
+            "diner_name": diner.addressed,
             "kind": period.kind,
             "first_day": period.first_day,
             "last_day": period.last_day,

@@ -98,10 +98,10 @@ def _summary(meal: Meal) -> str:
     diner = meal.match.diner
     if diner.neighbourhood:
         return _("Meal for %(name)s (%(neighbourhood)s)") % {
-            "name": diner.preferred_name,
+            "name": diner.addressed,
             "neighbourhood": diner.neighbourhood,
         }
-    return _("Meal for %(name)s") % {"name": diner.preferred_name}
+    return _("Meal for %(name)s") % {"name": diner.addressed}
 
 
 def _description(meal: Meal, cook: User, status: str) -> str:

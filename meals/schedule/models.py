@@ -118,6 +118,10 @@ class Meal(models.Model):
             models.Index(fields=["cook", "starts_at"], name="meal_cook_time"),
             models.Index(fields=["match", "starts_at"], name="meal_match_time"),
             models.Index(fields=["status", "starts_at"], name="meal_status_time"),
+            # The impact figures: the meals near a month's boundary (meals.impact.selectors._meals),
+            # and the few meals called off among a period's many.
+            models.Index(fields=["starts_at"], name="meal_time"),
+            models.Index(fields=["starts_at"], condition=Q(cancelled_at__isnull=False), name="meal_called_off_time"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["series", "occurrence"], name="one_meal_per_occurrence"),

@@ -48,7 +48,7 @@ def tell_diner_side(meal: Meal, kind: str, *, series: bool = False) -> int:
                 template="meals/schedule/email/meal_diner_side",
                 context={
                     "name": _name(referrer),
-                    "diner_name": meal.match.diner.preferred_name,
+                    "diner_name": meal.match.diner.addressed,
                     "cook_name": _name(meal.cook) or _("their cook"),
                     "kind": kind,
                     "series": series,
@@ -73,7 +73,7 @@ def tell_diner_side_series_ended(series: MealSeries) -> int:
             template="meals/schedule/email/series_ended",
             context={
                 "name": _name(referrer),
-                "diner_name": series.match.diner.preferred_name,
+                "diner_name": series.match.diner.addressed,
                 "cook_name": _name(series.match.cook) or _("their cook"),
                 "url": absolute_url("meals:proxy_schedule", language, pk=series.match.diner_id),
             },
@@ -93,7 +93,7 @@ def tell_coordinators_cook_cancelled(meal: Meal) -> None:
             url_name="meals:coordinator_meal",
             url_kwargs={"pk": meal.pk},
             context={
-                "diner_name": meal.match.diner.preferred_name,
+                "diner_name": meal.match.diner.addressed,
                 "cook_name": meal.cook.full_name,
                 "starts_at": meal.starts_at,
                 "reason": meal.cancel_note,
@@ -111,7 +111,7 @@ def tell_cook_decision(meal: Meal) -> None:
             template="meals/schedule/email/meal_decided",
             context={
                 "name": _name(cook),
-                "diner_name": meal.match.diner.preferred_name,
+                "diner_name": meal.match.diner.addressed,
                 "confirmed": meal.status == Meal.Status.CONFIRMED,
                 "starts_at": meal.starts_at,
                 "url": absolute_url("meals:cook_meal", language, pk=meal.pk),
@@ -129,7 +129,7 @@ def tell_cover_cook(meal: Meal) -> None:
             template="meals/schedule/email/cover",
             context={
                 "name": _name(cook),
-                "diner_name": meal.match.diner.preferred_name,
+                "diner_name": meal.match.diner.addressed,
                 "neighbourhood": meal.match.diner.neighbourhood,
                 "starts_at": meal.starts_at,
                 "url": absolute_url("meals:cook_meal", language, pk=meal.pk),

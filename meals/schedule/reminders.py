@@ -132,7 +132,7 @@ def _email_cook(meal: Meal) -> OutboundEmail:
             template="meals/schedule/email/reminder_cook",
             context={
                 "name": _name(cook),
-                "diner_name": diner.preferred_name,
+                "diner_name": diner.addressed,
                 "neighbourhood": diner.neighbourhood,
                 "starts_at": meal.starts_at,
                 "ends_at": meal.ends_at,
@@ -156,7 +156,7 @@ def _email_proxy(meal: Meal, access: ProxyAccess) -> OutboundEmail:
             template="meals/schedule/email/reminder_proxy",
             context={
                 "name": _name(referrer),
-                "diner_name": diner.preferred_name,
+                "diner_name": diner.addressed,
                 "cook_name": cook_name,
                 "starts_at": meal.starts_at,
                 "ends_at": meal.ends_at,

@@ -71,7 +71,7 @@ def _check_allergens(diner: Diner, contains: list[str], checked: bool) -> list[s
         names = ", ".join(allergen_table.BY_CODE[code].name(get_language()) for code in hit)
         raise MealError(
             _("%(name)s can’t eat %(allergens)s. Choose a dish without it, or talk to your coordinator.")
-            % {"name": diner.preferred_name, "allergens": names}
+            % {"name": diner.addressed, "allergens": names}
         )
     return sorted(set(contains), key=[a.code for a in allergen_table.ALLERGENS].index)
 

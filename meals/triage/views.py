@@ -50,7 +50,7 @@ def _decide(request, referral: Referral, decision: str, form) -> str:
     """Call the service for one decision and say what happened."""
     channel = form.cleaned_data["channel"]
     common = {"by": request.user, "referral": referral, "channel": channel, "request": request}
-    name = referral.diner.preferred_name
+    name = referral.diner.addressed
     if decision == "accept":
         services.accept_referral(scopes=form.scope_values(), **common)
         if referral.referrer_id:

@@ -63,6 +63,16 @@ def waiting_diners(diners: QuerySet) -> QuerySet:
     )
 
 
+def uncovered_meals(meals: QuerySet, *, now: datetime) -> QuerySet:
+    """Meal.needs_cover, in SQL, for meals still to come in an active match (tested to agree)."""
+    return meals.filter(
+        status=Meal.Status.CANCELLED,
+        cancel_reason=Meal.CancelReason.COOK_CANNOT,
+        starts_at__gt=now,
+        match__status=Match.Status.ACTIVE,
+    )
+
+
 # Queues of the coordinator's home -------------------------------------------------------------------------
 
 
@@ -126,13 +136,7 @@ def queue_annotations(*, now: datetime) -> dict:
     introductions = Match.objects.filter(diner__area=OuterRef("pk"), status=Match.Status.APPROVED)
     area_meals = Meal.objects.filter(match__diner__area=OuterRef("pk"))
     unconfirmed = unconfirmed_soon(area_meals, now=now)
-    # Meal.needs_cover, in SQL, for meals still to come in an active match (tested to agree).
-    uncovered = area_meals.filter(
-        status=Meal.Status.CANCELLED,
-        cancel_reason=Meal.CancelReason.COOK_CANNOT,
-        starts_at__gt=now,
-        match__status=Match.Status.ACTIVE,
-    )
+    uncovered = uncovered_meals(area_meals, now=now)
     concerns = Concern.objects.filter(diner__area=OuterRef("pk"), status__in=CONCERN_OPEN_STATUSES)
     callbacks = CallbackRequest.objects.filter(area=OuterRef("pk"), handled_at__isnull=True)
     # The loneliness questions fall due at consent (never asked yet) or LONELINESS_EVERY_DAYS after the

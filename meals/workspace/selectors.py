@@ -21,8 +21,10 @@ from meals.relationships.door import open_door_cases
 from meals.relationships.feedback import different_cook_requests, feedback_due_by_phone
 from meals.relationships.loneliness import loneliness_due
 from meals.relationships.visits import OVERDUE_SHOWN, overdue_visits
+from meals.schedule.models import Meal
+from meals.schedule.selectors import unconfirmed_soon
 from meals.schedule.waits import FEWEST_DINERS, WAIT_WINDOW, median_waits
-from meals.workspace.queues import queue_annotations, waiting_diners
+from meals.workspace.queues import queue_annotations, uncovered_meals, waiting_diners
 from training.selectors import EXPIRING_SOON
 
 # Failed emails to the areas' people are shown for this long (then the admin still has them).
@@ -97,6 +99,10 @@ def coordinator_home(areas: list[Area], chosen: list[Area], *, now: datetime, sh
 
     door_cases = open_door_cases(chosen)  # first on the page: one query
     visits_overdue_list = overdue_visits(chosen, now=now)  # the oldest OVERDUE_SHOWN: one query
+    # The soonest OVERDUE_SHOWN meals to confirm and to cover, each linking to its page: a query each.
+    chosen_meals = Meal.objects.filter(match__diner__area__in=chosen).select_related("match__diner__area", "cook")
+    unconfirmed_list = list(unconfirmed_soon(chosen_meals, now=now).order_by("starts_at", "pk")[:OVERDUE_SHOWN])
+    uncovered_list = list(uncovered_meals(chosen_meals, now=now).order_by("starts_at", "pk")[:OVERDUE_SHOWN])
     # The diners due (the first OVERDUE_SHOWN, oldest records first), each linking to their questions: one query.
     loneliness_due_list = list(
         loneliness_due(chosen, today=today).select_related("area").order_by("created_at", "pk")[:OVERDUE_SHOWN]
@@ -134,6 +140,8 @@ def coordinator_home(areas: list[Area], chosen: list[Area], *, now: datetime, sh
         "door_cases": door_cases,
         "concerns_urgent": total("concerns_urgent"),
         "visits_overdue_list": visits_overdue_list,
+        "meals_unconfirmed_list": unconfirmed_list,
+        "meals_uncovered_list": uncovered_list,
         "visits_overdue_shown": OVERDUE_SHOWN,
         "visit_record_hours": settings.VISIT_RECORD_HOURS,
         "loneliness_due_list": loneliness_due_list,

@@ -1,6 +1,7 @@
 """The checks axe cannot make, run on every page the browser suite visits, and `audit()`, which runs
 axe and these checks together and fails with one message listing every problem found."""
 
+import re
 from contextlib import suppress
 from pathlib import Path
 
@@ -20,6 +21,28 @@ def _run(page, check: str, arg=None):
 
 def static_problems(page, lang: str) -> list[str]:
     return _run(page, "staticProblems", HTML_LANG[lang])
+
+
+# What a Japanese page must never show (issue 19): the UK help line, an honorific after a space or twice,
+# and the words docs/glossary.md retired (tests/test_japanese_catalogue.py guards the catalogue itself;
+# this catches what code and templates put together).
+JAPANESE_NEVER = (
+    (re.compile(r"0300 ?123 ?4567|\+44"), "the UK help line"),
+    (re.compile(r"[ \u3000](さん|様)(?![A-Za-z])"), "a space before さん or 様"),
+    (re.compile(r"さんさん|様様|さん様|様さん"), "an honorific twice"),
+    (re.compile(r"お年寄り|紹介者|英国|あなたの|よくできました"), "a retired word (docs/glossary.md)"),
+)
+
+
+def japanese_problems(page) -> list[str]:
+    text = page.inner_text("body")
+    problems = []
+    for pattern, what in JAPANESE_NEVER:
+        found = pattern.search(text)
+        if found:
+            start = max(found.start() - 20, 0)
+            problems.append(f"{what} on a Japanese page: …{text[start : found.end() + 20]}…")
+    return problems
 
 
 def focus_problems(page, *, from_page_start: bool) -> list[str]:
@@ -105,6 +128,8 @@ def audit(
     problems = list(extra or [])
     violations = run_axe(page)
     problems += static_problems(page, lang)
+    if lang == "ja":
+        problems += japanese_problems(page)
     problems += focus_problems(page, from_page_start=from_page_start)
     # Tabbing round ends on the skip link, which shows while focused and moves the page down: leave
     # nothing focused, so the test's next click lands where it aims.

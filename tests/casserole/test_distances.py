@@ -12,11 +12,12 @@ from casserole.distances import format_distance
 @pytest.mark.parametrize(
     ("value", "unit", "english", "japanese"),
     [
-        (0.5, "km", "0.5 km", "0.5 km"),
-        (1, "mi", "1 mile", "1 マイル"),  # only exactly one is singular
-        (0.75, "mi", "0.75 miles", "0.75 マイル"),
-        (Decimal("2.0"), "km", "2 km", "2 km"),  # no trailing zeros
-        (Decimal("1.5"), "mi", "1.5 miles", "1.5 マイル"),
+        # Japanese writes no space between a number and its unit (issue 19).
+        (0.5, "km", "0.5 km", "0.5km"),
+        (1, "mi", "1 mile", "1マイル"),  # only exactly one is singular
+        (0.75, "mi", "0.75 miles", "0.75マイル"),
+        (Decimal("2.0"), "km", "2 km", "2km"),  # no trailing zeros
+        (Decimal("1.5"), "mi", "1.5 miles", "1.5マイル"),
     ],
 )
 def test_a_distance_is_written_in_its_unit_in_each_language(value, unit, english, japanese):

@@ -28,6 +28,10 @@ NOT_HTML = {
     "/en/calendar/{calendar_token}.ics",
     "/en/coordinator/impact/figures.csv",
     "/en/coordinator/impact/matches.csv",
+    "/en/my-data/download/",
+    "/en/diners/{diner_a}/data-copy/download/",
+    "/en/coordinator/diners/{diner_a}/data-copy/download/",
+    "/en/coordinator/cooks/{cook_pk}/data-copy/download/",
 }
 # Our pages with personal data: your account, coordinator pages, the admin. They must never be cached.
 PRIVATE_PREFIXES = ("/en/account/", "/en/coordinator/", "/admin/")

@@ -18,6 +18,7 @@ ANSWERS = {
     "full_name": "Edith O'Brien",
     "name_reading": "",
     "preferred_name": "Edie",
+    "form_of_address": "",
     "preferred_language": "en",
     "country": "GB",
     "address_line1": "12 Mare Street",

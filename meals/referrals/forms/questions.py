@@ -1,17 +1,27 @@
 """The question pages about the diner themselves (every section but consent)."""
 
 import unicodedata
+from types import SimpleNamespace
 
 from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.people.models import Area
-from casserole.addresses import PostalAddressFields
+from casserole import allergens as allergen_table
+from casserole.addresses import PostalAddressFields, address_lines
 from casserole.models import Channel
 from casserole.phones import phone_for_display
 from casserole.text import TextField, clean_text
-from meals.diners.models import JP_ALLERGENS, JP_RECOMMENDED_ALLERGENS, UK_ALLERGENS, Allergen, Diner, Weekday
+from meals.diners.models import (
+    JP_ALLERGENS,
+    JP_RECOMMENDED_ALLERGENS,
+    UK_ALLERGENS,
+    Allergen,
+    Diner,
+    FormOfAddress,
+    Weekday,
+)
 from meals.referrals.forms.base import (
     LANGUAGE_CHOICES,
     PHONE_ERROR,
@@ -57,7 +67,10 @@ class RelationshipForm(SectionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         Relationship = Referral.Relationship
-        choices = [(value, label) for value, label in Relationship.choices if value != Relationship.COORDINATOR]
+        hidden = {Relationship.COORDINATOR}
+        if self.country != Area.Country.JP:
+            hidden.update(Referral.JAPAN_ONLY_RELATIONSHIPS)
+        choices = [(value, label) for value, label in Relationship.choices if value not in hidden]
         if self.channel == Channel.PHONE:
             self.title = _("Who is calling?")
             called = _("The diner called themselves")
@@ -155,7 +168,7 @@ class RelationshipForm(SectionForm):
 class NameForm(SectionForm):
     title = _("What is the diner’s name?")
     title_self = _("What is your name?")
-    fields_for_diner = ("full_name", "name_reading", "preferred_name", "preferred_language")
+    fields_for_diner = ("full_name", "name_reading", "preferred_name", "form_of_address", "preferred_language")
     required_keys = ("full_name", "preferred_name", "preferred_language")
     full_name = TextField(
         label=_("Full name"),
@@ -177,12 +190,23 @@ class NameForm(SectionForm):
     )
     preferred_name = TextField(
         label=_("What do they like to be called?"),
-        help_text=_("For example, Edie, Mr Patel or 花子さん. Their cook will use this name."),
+        help_text=_("For example, Edie, Mr Patel or 花子. Their cook will use this name."),
         max_length=80,
         widget=forms.TextInput(attrs={"spellcheck": "false", "class": "govuk-!-width-one-half"}),
         error_messages={
             "required": _("Enter what they like to be called"),
             "max_length": _("What they like to be called must be 80 characters or fewer"),
+        },
+    )
+    # Asked for a diner in Japan only: Japanese pages and letters add it after the name (casserole.names).
+    form_of_address = forms.ChoiceField(
+        label=_("How should we address them in Japanese?"),
+        help_text=_("We write it after their name, with no space: 花子さん, or 山田 花子様 on letters."),
+        choices=FormOfAddress.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select how we should address them"),
+            "invalid_choice": _("Select how we should address them"),
         },
     )
     preferred_language = forms.ChoiceField(
@@ -199,6 +223,10 @@ class NameForm(SectionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("preferred_language", "ja" if get_language() == "ja" else "en")
+        if self.country == Area.Country.JP:
+            self.initial["form_of_address"] = self.initial.get("form_of_address") or FormOfAddress.SAN
+        else:
+            del self.fields["form_of_address"]
         self.fields["full_name"].widget.attrs["autocomplete"] = "name" if self.speaks_to_diner else "off"
         if self.speaks_to_diner:
             self.fields["full_name"].help_text = _(
@@ -207,10 +235,16 @@ class NameForm(SectionForm):
             self.fields["full_name"].error_messages["required"] = _("Enter your full name")
             self.fields["preferred_name"].label = _("What would you like to be called?")
             self.fields["preferred_name"].help_text = _(
-                "For example, Edie, Mr Patel or 花子さん. Your cook will use this name."
+                "For example, Edie, Mr Patel or 花子. Your cook will use this name."
             )
             self.fields["preferred_name"].error_messages["required"] = _("Enter what you would like to be called")
             self.fields["preferred_language"].label = _("Which language would you like us to use?")
+
+    def answer_keys(self) -> tuple[str, ...]:
+        return tuple(name for name in self.fields_for_diner if name in self.fields)
+
+    def answers(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.answer_keys()}
 
     def clean_name_reading(self):
         # NFKC turns half-width katakana (ﾔﾏﾀﾞ) into the usual full-width form.
@@ -226,6 +260,7 @@ class AddressForm(SectionForm, PostalAddressFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("country", self.country)
+        self.arrange_address_for(self.country)
         if not self.speaks_to_diner:
             for name in ("address_line1", "address_line2", "town", "postcode"):
                 # The diner's address, not the person typing: the browser should not fill in their own.
@@ -236,7 +271,8 @@ class AddressForm(SectionForm, PostalAddressFields):
             ] = _("Select the country you live in")
 
     def summary(self, values: dict) -> list[dict]:
-        lines = [values.get(name) for name in ("address_line1", "address_line2", "town", "postcode")]
+        fields = ("country", "address_line1", "address_line2", "town", "postcode")
+        lines = address_lines(SimpleNamespace(**{name: values.get(name) or "" for name in fields}))
         lines.append(_choice_label(Area.Country.choices, values.get("country")))
         return [{"label": _("Address"), "value": "\n".join(line for line in lines if line)}]
 
@@ -296,6 +332,10 @@ class AllergenCheckboxes(forms.CheckboxSelectMultiple):
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
         option["heading"] = self.headings.get(index, "")
+        # A plain explanation under a name few people know (二酸化硫黄・亜硫酸塩, ルピナス).
+        option["hint"] = allergen_table.explanation(str(value), get_language())
+        if option["hint"] and option["attrs"].get("id"):
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}-hint"
         return option
 
 
@@ -329,7 +369,7 @@ class DietForm(SectionForm):
         if self.country == Area.Country.JP:
             groups = [
                 (_("What food labels in Japan must show (特定原材料)"), JP_ALLERGENS),
-                (_("What food labels in Japan are advised to show"), JP_RECOMMENDED_ALLERGENS),
+                (_("What food labels in Japan are advised to show (特定原材料に準ずるもの)"), JP_RECOMMENDED_ALLERGENS),
             ]
         else:
             groups = [(_("The 14 allergens UK food law names"), UK_ALLERGENS)]
@@ -344,6 +384,7 @@ class DietForm(SectionForm):
 
 TEXTURE_HINTS = {
     Diner.Texture.NORMAL: _("Ordinary home cooking."),
+    Diner.Texture.EASY: _("Ordinary food cooked until tender, easy to bite with weak teeth or dentures."),
     Diner.Texture.SOFT: _("Soft and tender, cut into small pieces about the size of a thumbnail."),
     Diner.Texture.MINCED: _("Finely minced or mashed, soft and moist, with no hard pieces."),
     Diner.Texture.PUREED: _("Smooth, with no lumps, like a thick soup."),

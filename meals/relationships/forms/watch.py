@@ -75,11 +75,11 @@ class WatchRecipientForm(forms.Form):
     def __init__(self, *args, diner, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreed"].label = _("%(name)s agreed to this person receiving these reports") % {
-            "name": diner.preferred_name
+            "name": diner.addressed
         }
         self.fields["agreed"].error_messages["required"] = _(
             "Reports go only to people %(name)s has agreed to. Check with them first."
-        ) % {"name": diner.preferred_name}
+        ) % {"name": diner.addressed}
 
     def recipient_values(self) -> dict:
         data = self.cleaned_data

@@ -61,7 +61,7 @@ def _page(request, template: str, form, match, occasion: str, **context):
 def cook(request, pk: int):
     match = get_match_for_cook(request.user, pk)
     occasion = _occasion(match, Feedback.Side.COOK)
-    name = match.diner.preferred_name
+    name = match.diner.addressed
     data = request.POST if request.method == "POST" else None
     form = CookFeedbackForm(data, diner_name=name, initial={"occasion": occasion})
     if data is not None and form.is_valid() and _give(request, form, match, Feedback.Side.COOK, Channel.WEB):

@@ -24,7 +24,7 @@ def _act(request, diner, action: str, scale) -> tuple[str | None, object]:
     if not form.is_valid():
         return None, form
     channel = form.cleaned_data["channel"]
-    name = {"name": diner.preferred_name}
+    name = {"name": diner.addressed}
     try:
         if action == "consent":
             loneliness.set_measure_consent(

@@ -37,7 +37,7 @@ def _add(request, form, diner, channel: str) -> bool:
     messages.success(
         request,
         _("%(name)s will get reports about %(diner)s. We have emailed them to say so.")
-        % {"name": recipient.name, "diner": diner.preferred_name},
+        % {"name": recipient.name, "diner": diner.addressed},
     )
     return True
 

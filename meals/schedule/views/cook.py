@@ -150,7 +150,7 @@ def propose(request, pk: int):
         except MealError as error:
             form.add_error(None, str(error))
         else:
-            names = {"name": match.diner.preferred_name}
+            names = {"name": match.diner.addressed}
             if values["repeat"]:
                 done = _("Your repeating meals for %(name)s are planned. We have asked for each one to be confirmed.")
             else:
@@ -199,7 +199,7 @@ def _decision(meal: Meal) -> str:
     if meal.decided_by_id is None or meal.status not in (Meal.Status.CONFIRMED, Meal.Status.DECLINED):
         return ""
     by = meal.decided_by  # one query, on this page only
-    names = {"name": meal.match.diner.preferred_name, "channel": CHANNELS.get(meal.decision_channel, "")}
+    names = {"name": meal.match.diner.addressed, "channel": CHANNELS.get(meal.decision_channel, "")}
     if by.is_coordinator:
         return _("A coordinator, %(channel)s") % names
     return _("Someone acting for %(name)s, %(channel)s") % names
@@ -305,7 +305,7 @@ def cancel(request, pk: int):
             messages.success(
                 request,
                 _("The meal is cancelled. We have told the coordinator and the people acting for %(name)s.")
-                % {"name": meal.match.diner.preferred_name},
+                % {"name": meal.match.diner.addressed},
             )
             return redirect("meals:cook_meal", pk=meal.pk)
     context = {"meal": meal, "diner": meal.match.diner, "when": _window(meal), "form": form}

@@ -182,7 +182,7 @@ def _act(request, meal: Meal, action: str, candidates) -> tuple[str | None, obje
     if not form.is_valid():
         return None, form
     channel = form.cleaned_data["channel"]
-    names = {"diner": meal.match.diner.preferred_name, "cook": meal.cook.full_name}
+    names = {"diner": meal.match.diner.addressed, "cook": meal.cook.full_name}
     try:
         if action == "decide":
             services.decide_meal(by=user, meal=meal, confirm=form.confirm, channel=channel, request=request)

@@ -43,7 +43,7 @@ def decide(request, pk: int, meal_pk: int):
     except services.MealError as error:
         messages.error(request, str(error))
     else:
-        names = {"cook": meal.cook.given_name or _("their cook"), "diner": meal.match.diner.preferred_name}
+        names = {"cook": meal.cook.given_name or _("their cook"), "diner": meal.match.diner.addressed}
         messages.success(
             request,
             _("Meal confirmed. We have told %(cook)s.") % names

@@ -41,7 +41,7 @@ def _label(meal, language: str) -> dict:
             "allergens": [_allergen_name(code, language) for code in meal.allergens or []],
             "lines": food_safety.label_lines(made_on),
             "cook_name": meal.cook.given_name,
-            "diner_name": diner.preferred_name,
+            "diner_name": diner.addressed,
         }
 
 

@@ -192,7 +192,7 @@ EMPTY_PLACEHOLDER = re.compile(r"[ \u3000][.,!:;。、！]|\(\s*\)|（\s*）|「
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}[ ,.:;'’]+[A-Za-z]{2,}")
 URL = re.compile(r"https?://\S+")
-ADDRESS = re.compile(r"[\w.'+-]+@[\w.-]+")
+ADDRESS = re.compile(r"[A-Za-z0-9.'+-]+@[A-Za-z0-9.-]+")  # ASCII: Japanese text may touch it
 CODE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 
 

@@ -2,7 +2,8 @@
 the ones tests/meals/impact/test_figures.py expects), and a little of area B that must never count for A.
 
 The period is the first half of 2025 in London: PERIOD's first instant is 2025-01-01 00:00 GMT and its end
-2025-07-01 00:00 BST. Rows are made directly with the dates a figure needs (services refuse the past)."""
+2025-07-01 00:00 BST. Rows are made directly with the dates a figure needs (services refuse the past); a
+delivered visit is counted in meals.schedule.rollup as the visit service counts it."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -17,6 +18,7 @@ from meals.impact.selectors import Period
 from meals.matching.models import Match
 from meals.referrals.models import Referral
 from meals.relationships.models import Concern, Feedback, LonelinessMeasure, Visit
+from meals.schedule import rollup
 from meals.schedule.models import Meal
 from tests.factories import CookProfileFactory, DinerFactory, MatchFactory, ReferralFactory, UserFactory
 from tests.training.conftest import certify
@@ -68,6 +70,8 @@ def meal(match, starts_at, *, outcome=None, minutes=None, **fields) -> Meal:
     )
     if outcome is not None:
         Visit.objects.create(meal=made, match=match, outcome=outcome, minutes_stayed=minutes)
+        if outcome == Visit.Outcome.DELIVERED:
+            rollup.count_shared_meal(meal=made, minutes=minutes)  # as meals.relationships.visits.record_visit
     return made
 
 

@@ -48,7 +48,9 @@ def test_figures_csv_is_a_download_of_every_figure(login_as, coordinator_a, area
     assert values["cooks_active_6_months_after_approval"] == ("0.6000", "5", "false")
     assert values["concern_median_hours_to_close"] == ("8.0", "5", "false")
     # Every figure of the page, once.
-    assert len(rows) == 3 + len(selectors.impact_figures([area_a.pk], PERIOD).figures())
+    # The period and areas, every figure of the report, and the onward referrals made and taken up.
+    assert len(rows) == 3 + len(selectors.impact_figures([area_a.pk], PERIOD).figures()) + 2
+    assert values[f"onward_referrals_{area_a.slug}"] == ("", "", "true")  # none: below five
 
 
 def test_figures_csv_headers_stay_english_on_a_japanese_page(login_as, coordinator_a, club):
@@ -134,8 +136,9 @@ def test_a_formula_in_an_area_name_is_not_run_by_a_spreadsheet(login_as, coordin
     assert {row["area"] for row in rows} == {"'=HYPERLINK(1)"}
 
 
-# figures.csv: the session, the user, the authenticator, the user's areas, those areas, the nine queries of
-# the figures (meals.impact.selectors.impact_figures) and the audit entry.
+# figures.csv: the session, the user, the authenticator, the user's areas, those areas, the eight queries of
+# the figures (meals.impact.selectors.impact_figures), the audit entry and the onward referrals
+# (meals.impact.selectors.onward_referrals).
 FIGURES_CSV_QUERIES = 15
 # matches.csv: the same first five, the period's meals by match, the matches, the latest friendship answers,
 # the loneliness changes, and the audit entry.

@@ -18,12 +18,13 @@ PAGE = "/en/coordinator/impact/"
 #  6. cooks: active now, and approved 3 and 6 months before the end and active now
 #  7. diners: active, and waiting with no live match
 #  8. active matches
-#  9. the period's meals, grouped by match: shared (in all and per month), minutes, called off, covered
-# 10. the latest friendship answer of each match
-# 11. the latest "less contact without the visits" answer of each match
-# 12. each diner's newest loneliness measure in the period, with their intake
-# 13. each diner's first shared meal and first accepted request
-# 14. concerns raised in the period
+#  9. the period's meals, grouped by match: shared (in all and per month; the counts kept per UTC month,
+#     corrected by the delivered meals near each month's boundary), minutes, called off, covered
+# 10. the latest friendship and "less contact without the visits" answers of each match (one UNION ALL)
+# 11. each diner's newest loneliness measure in the period, with their intake
+# 12. the diners whose first shared meal is in the period, with their request (meals.schedule.waits)
+# 13. concerns raised in the period
+# 14. onward referrals to other support made and taken up, per area (meals.impact.selectors.onward_referrals)
 # 15. the area for the "Need help?" block (context processor)
 IMPACT_QUERIES = 15
 
@@ -88,7 +89,7 @@ def test_impact_page_in_japanese(login_as, coordinator_a, club):
     assert "2025年3月" in html  # month names through the Japanese formats
     assert "2025年1月1日" in html
     assert (
-        "あなたのすべての地域" in html
+        "担当のすべての地域" in html
     )  # "All your areas" (the new strings' Japanese is in the catalogue once compiled)
 
 

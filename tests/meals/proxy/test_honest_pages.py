@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone, translation
 
+from casserole.names import addressed
 from casserole.templatetags.casserole_tags import day, when
 from meals.diners import services
 from meals.diners.models import ProxyAccess
@@ -77,7 +78,7 @@ def test_with_no_cook_the_schedule_says_so_and_what_happens_next(login_as, refer
             language,
             "No cook is matched with %(name)s yet. When a coordinator matches a cook with them, we will email you the "
             "cook’s first name, and it will show here.",
-            name="<bdi>Edie</bdi>",
+            name=f"<bdi>{addressed('Edie', language=language)}</bdi>",
         )
         in html
     )
@@ -108,7 +109,7 @@ def test_with_an_approved_cook_the_schedule_names_them_and_says_the_visit_is_bei
             language,
             "The cook suggests each meal. To confirm a meal, say %(name)s can’t have it, or ask about anything else, "
             "call us on <strong>%(phone)s</strong>.",
-            name="<bdi>Edie</bdi>",
+            name=f"<bdi>{addressed('Edie', language=language)}</bdi>",
             phone=diner.area.help_phone,
         )
         in html
@@ -133,7 +134,7 @@ def test_with_an_active_match_the_schedule_says_since_when(login_as, referrer, d
         t(
             language,
             "Cooking for %(name)s since %(date)s",
-            name="<bdi>Edie</bdi>",
+            name=f"<bdi>{addressed('Edie', language=language)}</bdi>",
             date=shown(language, active.active_since, day),
         )
         in html

@@ -137,7 +137,7 @@ STAGES = [
 
 def status_cell(html: str, referral: Referral) -> str:
     """The words of the row of the list that names this request's diner."""
-    start = html.index(f"<bdi>{referral.diner.preferred_name}</bdi>")
+    start = html.index(f"<bdi>{referral.diner.addressed}</bdi>")
     return " ".join(re.sub(r"<[^>]+>", " ", html[start : html.index("</tr>", start)]).split())
 
 

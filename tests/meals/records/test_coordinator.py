@@ -61,8 +61,10 @@ DINER_LIST_QUERIES = 8
 # 10. the history (the diner's and their requests' audit entries, with who)
 # 11. who looked at the record (audit entries, with who)
 # 12. their cooks (live matches, with the cook)
-# 13. the area for the "Need help?" block
-DINER_RECORD_QUERIES = 13
+# 13. why to suggest other support (open concern, loneliness scores, less contact: meals.records.selectors)
+# 14. the onward referrals recorded for them, with their services (no suggestion without a reason to)
+# 15. the area for the "Need help?" block
+DINER_RECORD_QUERIES = 15
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from casserole import audit, texts
 from casserole.models import AuditEntry, OutboundEmail, OutboundText
+from casserole.names import addressed
 from casserole.templatetags.casserole_tags import time_of_day
 from meals.relationships import door, visits
 from meals.relationships.errors import RelationshipError
@@ -118,7 +119,7 @@ def test_the_text_is_in_the_diners_language(meal, consenting, django_capture_on_
         "%(club)s: %(name)s’s cook found no answer at the door at %(time)s. A coordinator is looking into "
         "it. If you know where they are, call %(phone)s.",
         club=t("ja", "Casserole %(area)s", area=area.display_name("ja")),
-        name="Edie",
+        name=addressed("Edie", language="ja"),  # Edieさん (casserole.names)
         time=at,
         phone=area.help_phone,
     )

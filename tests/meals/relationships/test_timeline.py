@@ -334,10 +334,11 @@ def test_notes_cannot_be_written_by_get_or_by_the_cook(login_as, visited_match):
 
 # The coordinator's timeline, however long the history: 1. the session, 2. the user, 3–4. their
 # authenticators, 5. the match with diner, area, cook and profile, 6. the audit entry for viewing it,
-# 7. the number of events, 8. the page's (kind, id, time), 9.–15. the page's pauses, requests, meals with
-# their visits, feedback, concerns, door cases and notes, 16. the delivered visits (summary), 17. the latest
-# friendship answer, 18. the intake and latest loneliness scores, 19. the area for the "Need help?" block.
-COORDINATOR_QUERIES = 19
+# 7. the number of events, 8. the page's (kind, id, time), 9.–16. the page's pauses, requests, meals with
+# their visits, feedback, concerns, door cases, notes and onward referrals, 17. the delivered visits
+# (summary), 18. the latest friendship answer, 19. the intake and latest loneliness scores, 20. the area for
+# the "Need help?" block.
+COORDINATOR_QUERIES = 20
 # The cook's: 1.–4. session, user and their authenticators, 5. the match with diner and area, 6. the number
 # of events, 7. the page's events, 8.–12. the page's pauses, requests, meals with their visits, feedback
 # and concerns, 13. the delivered visits, 14. the area for the "Need help?" block.

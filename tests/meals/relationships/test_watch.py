@@ -12,6 +12,7 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from casserole.models import AuditEntry
+from casserole.names import addressed
 from meals.diners.models import ProxyAccess
 from meals.relationships import watch
 from meals.relationships.errors import RelationshipError
@@ -186,7 +187,8 @@ def test_the_coordinators_page_in_both_languages(login_as, coordinator_a, diner,
     assert f'<html lang="{"ja" if language == "ja" else "en-GB"}"' in html
     assert html.count("<h1") == 1
     assert t(language, "Watch reports to family") in html
-    assert t(language, "%(name)s agreed to this person receiving these reports", name="Edie") in html
+    edie = addressed("Edie", language=language)  # Edieさん in Japanese (casserole.names)
+    assert t(language, "%(name)s agreed to this person receiving these reports", name=edie) in html
     assert "Sarah Bennett" in html and "sarah@example.org" in html
     assert response["Cache-Control"].startswith("max-age=0") or "no-cache" in response["Cache-Control"]
 
@@ -280,7 +282,8 @@ def test_the_referrer_without_agreement_adds_nobody(login_as, referrer, diner):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert t("ja", "Reports go only to people %(name)s has agreed to. Check with them first.", name="Edie") in html
+    edie = addressed("Edie", language="ja")
+    assert t("ja", "Reports go only to people %(name)s has agreed to. Check with them first.", name=edie) in html
     assert WatchRecipient.objects.count() == 0
 
 

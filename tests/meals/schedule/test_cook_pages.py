@@ -79,8 +79,8 @@ def test_every_cook_meal_page_renders_in_both_languages(login_as, active_match, 
 
 def test_the_japanese_propose_page_is_in_japanese(login_as, active_match):
     html = login_as(active_match.cook).get(propose_path(active_match, "ja")).content.decode()
-    assert "<bdi>Edie</bdi>のお食事を予定する</h1>" in html and "<bdi>Edie</bdi>が食べられないもの" in html
-    assert "例：2026 11 27" in html  # the date hint, year first like the boxes
+    assert "<bdi>Edieさん</bdi>のお食事を予定する</h1>" in html and "<bdi>Edieさん</bdi>が食べられないもの" in html
+    assert "例：2026年11月27日" in html  # the date hint, year first like the boxes
     assert "年" in html and "月" in html
 
 

@@ -119,10 +119,11 @@ def test_an_english_diners_schedule_stays_english_on_the_japanese_page(login_as,
 
 
 # Referrer: session, user, TOTP device, static device, the proxy access with its diner, the matches
-# with their cooks, the meals (one query: match, diner, area, cook, series), the area's help line.
+# with their cooks, the meals (one query: match, diner, area, cook, series), the services the diner chose
+# for their card (meals.signposting.selectors.card_services), the area's help line.
 # Coordinator: session, user, TOTP device, their areas, the diner, the matches with their cooks, the
-# meals, the areas they coordinate (the help line).
-QUERIES = {"referrer": 8, "coordinator_a": 8}
+# meals, the services they chose, the areas they coordinate (the help line).
+QUERIES = {"referrer": 9, "coordinator_a": 9}
 
 
 @pytest.mark.parametrize("who", ["referrer", "coordinator_a"])

@@ -21,13 +21,15 @@ pytestmark = pytest.mark.django_db
 #  7. their open invitations (prefetch)
 #  8. open door cases (meals.relationships.door)
 #  9. the oldest visits not recorded (meals.relationships.visits)
-# 10. the diners due for the loneliness questions (meals.relationships.loneliness)
-# 11. diners asking for a different cook (meals.relationships.feedback)
-# 12. diners due to give feedback whom nobody can ask online (meals.relationships.feedback)
-# 13. the first diners to place on the map
-# 14. the failed emails to the areas' people, with how many there are (a window count)
-# 15. the area for the "Need help?" block (context processor)
-COORDINATOR_HOME_QUERIES = 15
+# 10. the soonest meals not confirmed (meals.schedule.selectors.unconfirmed_soon)
+# 11. the soonest meals to cover (meals.workspace.queues.uncovered_meals)
+# 12. the diners due for the loneliness questions (meals.relationships.loneliness)
+# 13. diners asking for a different cook (meals.relationships.feedback)
+# 14. diners due to give feedback whom nobody can ask online (meals.relationships.feedback)
+# 15. the first diners to place on the map
+# 16. the failed emails to the areas' people, with how many there are (a window count)
+# 17. the area for the "Need help?" block (context processor)
+COORDINATOR_HOME_QUERIES = 17
 
 
 def add_invitations(area, by, count: int) -> None:

@@ -316,6 +316,8 @@ def test_the_home_takes_the_same_queries_with_1_and_20_items_in_every_queue(
     html = response.content.decode()
     shown = min(items, 10)  # the lists on the home show the first OVERDUE_SHOWN
     assert html.count("/location/") == shown
+    # Each meal to confirm, to cover and not recorded links to its page.
+    assert len(re.findall(r'href="/en/coordinator/meals/\d+/"', html)) == 3 * shown
     assert html.count("/loneliness/") == shown
     assert html.count('id="door-case-') == items
     assert html.count("About your certificate") == shown

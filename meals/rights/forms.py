@@ -1,0 +1,82 @@
+"""Forms for the data-rights pages: closing one's account, a diner's withdrawal of consent, an erasure
+request. They check the shape of the input; meals.rights' services check the rules, and their refusals
+come back as form errors."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from casserole.channels import channel_field
+from casserole.fields import SplitDateField
+from casserole.models import Channel
+from casserole.text import TextField
+from meals.rights.closing import REASON_MAX_LENGTH
+from meals.rights.consents import PurposeState
+
+
+class CloseAccountForm(forms.Form):
+    reason = TextField(
+        label=_("Why are you leaving? (optional)"),
+        help_text=_("This helps your coordinator. You do not have to say."),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("The reason must be %(limit_value)d characters or fewer")},
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that I will not be able to sign in again"),
+        error_messages={"required": _("Confirm that you understand you will not be able to sign in again")},
+    )
+
+
+class WithdrawConsentForm(forms.Form):
+    """Which purpose the diner no longer agrees to: only those they agree to now are offered."""
+
+    purpose = forms.ChoiceField(
+        label=_("What do they no longer agree to?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select what they no longer agree to"),
+            "invalid_choice": _("Select what they no longer agree to"),
+        },
+    )
+    channel = channel_field(Channel.PHONE)
+
+    def __init__(self, *args, states: list[PurposeState], **kwargs):
+        kwargs.setdefault("prefix", "withdraw")
+        super().__init__(*args, **kwargs)
+        self.fields["purpose"].choices = [
+            (state.info.purpose.value, state.info.purpose.label) for state in states if state.given
+        ]
+        self.fields["purpose"].legend_size = "m"
+
+
+class AgreeAgainForm(forms.Form):
+    channel = channel_field(Channel.PHONE)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "again")
+        super().__init__(*args, **kwargs)
+
+
+class ErasureRequestForm(forms.Form):
+    received_on = SplitDateField(
+        label=_("When did they ask?"),
+        help_text=_("For example, 20 11 2026"),
+        error_messages={
+            "required": _("Enter the date they asked"),
+            "incomplete": _("The date they asked must include a day, a month and a year"),
+            "invalid": _("The date they asked must be a real date"),
+            "future": _("The date they asked must be today or in the past"),
+        },
+    )
+    channel = forms.ChoiceField(
+        label=_("How did they ask?"),
+        choices=[
+            (Channel.PHONE, _("On the phone")),
+            (Channel.IN_PERSON, _("In person")),
+            (Channel.WEB, _("In writing or by email")),
+        ],
+        initial=Channel.PHONE,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select how they asked"), "invalid_choice": _("Select how they asked")},
+    )
