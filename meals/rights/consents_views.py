@@ -39,14 +39,14 @@ def diner_consents(request, pk: int):
                     request=request,
                 )
                 done = _("Saved: %(name)s no longer agrees to %(purpose)s.") % {
-                    "name": diner.preferred_name,
+                    "name": diner.addressed,
                     "purpose": withdrawal.get_purpose_display().lower(),
                 }
             else:
                 consents.agree_to_phone_calls(
                     diner=diner, by=request.user, channel=form.cleaned_data["channel"], request=request
                 )
-                done = _("Saved: %(name)s agrees to phone calls again.") % {"name": diner.preferred_name}
+                done = _("Saved: %(name)s agrees to phone calls again.") % {"name": diner.addressed}
         except RightsError as error:
             form.add_error(None, str(error))
         else:

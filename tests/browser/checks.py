@@ -7,6 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from accounts.people.models import Area
 from tests.browser.axe import format_violations, run_axe
 
 HTML_LANG = {"en": "en-GB", "ja": "ja"}
@@ -37,7 +38,9 @@ JAPANESE_NEVER = (
 def japanese_problems(page) -> list[str]:
     text = page.inner_text("body")
     problems = []
-    for pattern, what in JAPANESE_NEVER:
+    # Without a club in Japan there is no Japanese line to show, and the service's own line stands in.
+    has_japanese_club = Area.objects.filter(country="JP").exists()
+    for pattern, what in JAPANESE_NEVER[int(not has_japanese_club) :]:
         found = pattern.search(text)
         if found:
             start = max(found.start() - 20, 0)

@@ -185,8 +185,9 @@ def make_world(request, lang: str, data: dict, *, with_referrer: bool = False, j
 def t(lang: str, message: str, **values) -> str:
     """`message` as the server shows it in `lang` (the test passes before and after translation)."""
     with translation.override(lang):
+        # Inside the override: a name with an honorific (casserole.names) adds さん only in Japanese.
         text = translation.gettext(message)
-    return text % values if values else text
+        return text % {key: str(value) for key, value in values.items()} if values else text
 
 
 # Moves on a page --------------------------------------------------------------------------------------

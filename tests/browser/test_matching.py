@@ -83,7 +83,7 @@ DINERS = {
         "answers": {
             "full_name": "鈴木 トメ",
             "name_reading": "スズキ トメ",
-            "preferred_name": "トメさん",
+            "preferred_name": "トメ",
             "preferred_language": "ja",
             "country": "JP",
             "address_line1": "代沢2-3-4",

@@ -120,7 +120,8 @@ def test_a_weekly_series_is_confirmed_labelled_cancelled_once_and_covered(reques
     diner = _diner(world)
     cook, cover = _cooks(world, 2)
     match = make_active_match(cook, diner, since=timezone.now() - timedelta(days=7))
-    name, zone = diner.preferred_name, diner.area.time_zone
+    # As the pages name the diner: Japanese adds their honorific (issue 19).
+    name, zone = diner.preferred_name + ("さん" if lang == "ja" else ""), diner.area.time_zone
     first_day = timezone.localdate(timezone=ZoneInfo(zone)) + timedelta(days=3)
 
     # 1. The cook, on a phone: from the match page to "Plan a meal".

@@ -173,7 +173,7 @@ def test_the_relationship_log_from_visit_to_timeline(request, open_page, lang):
     cook = _cook(world)
     live_server = request.getfixturevalue("live_server")
     zone = diner.area.time_zone
-    name = diner.preferred_name
+    name = diner.addressed  # with さん on Japanese pages (issue 19)
     match = make_active_match(cook, diner, since=timezone.now() - timedelta(days=30))
     # A week ago: a visit recorded then (an hour together); today: the meal to record, and one at the door.
     earlier = past_meal(match, 7 * 24)
@@ -278,7 +278,7 @@ def test_the_relationship_log_from_visit_to_timeline(request, open_page, lang):
     assert url_path(page) == world.path(f"/cook/visits/{door_visit.pk}/no-answer/")
     # What to do now, plainly: the emergency number, and the diner's phone (they agreed to share it).
     emergency = page.locator("#emergency").inner_text()
-    assert EMERGENCY[lang] in emergency and name in emergency
+    assert EMERGENCY[lang] in emergency and str(name) in emergency
     assert page.locator("#diner-phone").count() == 1
     audit(page, lang=lang, console=console)
     # The emergency contact is texted at once (the diner agreed): nobody answered, nothing else.

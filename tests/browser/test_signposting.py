@@ -152,7 +152,7 @@ def test_other_support_from_directory_to_card(request, open_page, lang):
     page.check('input[name="on_card"]')
     click(page, "main form button[type=submit]")
     assert url_path(page) == world.path(f"/coordinator/diners/{diner.pk}/")
-    assert t(lang, "Recorded for %(name)s.", name=str(Diner.objects.get(pk=diner.pk).addressed)) in banner(page)
+    assert t(lang, "Recorded for %(name)s.", name=Diner.objects.get(pk=diner.pk).addressed) in banner(page)
     referral = OnwardReferral.objects.get(diner=diner)
     assert (referral.service, referral.kind, referral.on_card, referral.match) == (club, "told", True, match)
     assert page.locator(f"#suggestion-{club.pk}").count() == 0, "not suggested again while waiting"
