@@ -1124,7 +1124,11 @@ def _loneliness_section(diner: Diner, roles: dict) -> dict:
     for measure in measures:
         scale = SCALES.get(measure.scale)
         answers = []
-        for key, chosen in (measure.answers or {}).items():
+        given = measure.answers or {}
+        # In the order the questions are asked (a JSON object's keys come back in any order: jsonb sorts them).
+        order = [question.key for question in scale.questions] if scale else []
+        for key in sorted(given, key=lambda key: (order.index(key) if key in order else len(order), key)):
+            chosen = given[key]
             question = scale.question(key) if scale else None
             option = question.option(chosen) if question else None
             if question is None or option is None:
