@@ -2,7 +2,8 @@
 list says about each of their requests: the stage it is at, and while it waits, that recent wait."""
 
 import re
-from datetime import datetime, timedelta
+import zoneinfo
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone, translation
@@ -106,8 +107,11 @@ def test_several_areas_take_one_query(area_a, area_b, five_waits, django_assert_
 
 
 def recent_waits(area, waits: list[int]) -> None:
-    """Diners of the area who had their first meal yesterday after waiting these many days."""
-    yesterday = timezone.now() - timedelta(days=1)
+    """Diners of the area who had their first meal yesterday at noon on the area's calendar after waiting these
+    many days (asked at 11:00): whole days whatever the time of day the test runs, as a wait counts days on
+    the area's calendar."""
+    zone = zoneinfo.ZoneInfo(area.time_zone)
+    yesterday = datetime.combine(timezone.localdate(timezone=zone) - timedelta(days=1), time(12), tzinfo=zone)
     for days in waits:
         diner_with(area, referred=yesterday - timedelta(days=days, hours=1), meals=[(yesterday, CONFIRMED)])
 

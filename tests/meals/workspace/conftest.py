@@ -4,7 +4,7 @@
 the soonest, for what is coming), AGES[queue] days or hours away from now, and the others are a few minutes
 younger. Made with factories and plain rows: how each item came to be is for the tests of its capability."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -65,6 +65,12 @@ def fill_queues(area, course, n: int, *, tag: str = "") -> dict:
     def ago(key: str, k: int) -> timedelta:
         # The first item is the oldest; each next one is k minutes younger.
         return now - timedelta(days=AGES[key]) - MARGIN + timedelta(minutes=k)
+
+    def days_ago_at_noon(key: str, k: int) -> datetime:
+        # For a queue whose age counts days on the calendar (the loneliness questions fall due on a day): noon
+        # of the day AGES[key] days ago, so the age is the same whatever the time of day the test runs.
+        day = timezone.localdate(now) - timedelta(days=AGES[key])
+        return timezone.make_aware(datetime.combine(day, time(12))) + timedelta(minutes=k)
 
     def ahead(delta: timedelta, k: int) -> timedelta:
         return now + delta + MARGIN + timedelta(minutes=k)
@@ -151,7 +157,7 @@ def fill_queues(area, course, n: int, *, tag: str = "") -> dict:
             diner=matched, level=Concern.Level.WORRIED, text="Thinner than last week", raised_at=ago("concerns", k)
         )
         MeasureConsent.objects.create(
-            diner=matched, given=True, channel=Channel.PHONE, recorded_at=ago("loneliness", k)
+            diner=matched, given=True, channel=Channel.PHONE, recorded_at=days_ago_at_noon("loneliness", k)
         )
 
         email = OutboundEmail.objects.create(
