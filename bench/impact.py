@@ -546,12 +546,17 @@ class Builder:
                 scale = "ons" if area.country == "GB" else "jp_national"
                 score = rng.choice((5, 6, 7, 7, 8, 8, 9, 9))
                 taken = first - timedelta(days=rng.uniform(1, 20))
-                measures.append((measure_id, diner, scale, score, str(taken.date()), True, _stamp(taken)))
+                intake = score  # each measure carries its diner's intake (LonelinessMeasure.copy_intake)
+                measures.append(
+                    (measure_id, diner, scale, score, str(taken.date()), True, scale, intake, _stamp(taken))
+                )
                 measure_id += 1
                 taken += timedelta(days=91)
                 while taken < until:
                     score = min(9, max(3, score + rng.choice((-1, -1, 0, 0, 0, 1))))
-                    measures.append((measure_id, diner, scale, score, str(taken.date()), False, _stamp(taken)))
+                    measures.append(
+                        (measure_id, diner, scale, score, str(taken.date()), False, scale, intake, _stamp(taken))
+                    )
                     measure_id += 1
                     taken += timedelta(days=91)
             for _ in range(rng.choice((0, 0, 1, 1, 1, 2, 3))):
@@ -575,7 +580,17 @@ class Builder:
                 concern_id += 1
         columns = ["id", "match_id", "side", "occasion", "channel", "given_at", "enjoyed", "friend"]
         self.data.counts["feedback"] = copy_rows(Feedback, [*columns, "less_contact_without"], feedback)
-        columns = ["id", "diner_id", "scale", "score", "taken_on", "intake", "created_at"]
+        columns = [
+            "id",
+            "diner_id",
+            "scale",
+            "score",
+            "taken_on",
+            "intake",
+            "intake_scale",
+            "intake_score",
+            "created_at",
+        ]
         self.data.counts["loneliness measures"] = copy_rows(LonelinessMeasure, columns, measures)
         columns = ["id", "diner_id", "match_id", "level", "text", "raised_at", "status", "closed_at"]
         self.data.counts["concerns"] = copy_rows(Concern, columns, concerns)

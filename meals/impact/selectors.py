@@ -44,14 +44,13 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, FirstValue, RowNumber
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils import timezone
 
 from accounts.onboarding.eligibility import active_cooks
@@ -315,21 +314,33 @@ def _utc_month(month: date) -> datetime:
     return datetime.combine(month, time.min, tzinfo=UTC)
 
 
-def _counted_months(period: Period) -> tuple[list[int], list[tuple[datetime, datetime]]]:
+def _counted_months(period: Period, now: datetime) -> tuple[list[int], list[tuple[datetime, datetime]]]:
     """Which of the period's months (indexes) to take from SharedMealMonth, and the stretches of time whose
     meals must be read to correct them. The table counts the UTC month, the period the same month in its
     own zone, cut to the period: each meal that one counts in a month and the other does not (or in
     another month) lies in a stretch — between the two starts of a month, between the two ends, or all
-    of a month not taken from the table — and is read. A month is taken from the table unless that
-    leaves more to read than its meals: a period's last month that has only begun is read directly."""
+    of a month not taken from the table — and is read. Nothing after `now` is read: a meal is shared only
+    once its visit is recorded, which it cannot be before it starts (meals.relationships.visits), so a
+    stretch still to come holds no shared meal. A month is taken from the table unless that leaves more to
+    read than its meals: so the current month of a period that ends today is taken (the days still to come
+    need no correction), and a period's last month that has only begun and is over is read directly."""
+
+    def past(begins: datetime, ends: datetime) -> tuple[datetime, datetime]:
+        return begins, min(ends, now)
+
+    def length(stretch: tuple[datetime, datetime]) -> timedelta:
+        return max(stretch[1] - stretch[0], timedelta(0))
+
     taken, stretches = [], []
     for index, (month, (begins, ends)) in enumerate(zip(period.months, period.month_bounds(), strict=True)):
         first, after = _utc_month(month), _utc_month(month + relativedelta(months=1))
-        if abs(begins - first) + abs(ends - after) < ends - begins:
+        corrections = [past(min(begins, first), max(begins, first)), past(min(ends, after), max(ends, after))]
+        whole = past(begins, ends)
+        if sum((length(stretch) for stretch in corrections), timedelta(0)) < length(whole):
             taken.append(index)
-            stretches += [(min(begins, first), max(begins, first)), (min(ends, after), max(ends, after))]
+            stretches += corrections
         else:
-            stretches.append((begins, ends))
+            stretches.append(whole)
     merged: list[tuple[datetime, datetime]] = []
     for begins, ends in sorted(stretch for stretch in stretches if stretch[0] < stretch[1]):
         if merged and begins <= merged[-1][1]:
@@ -345,7 +356,7 @@ def _month_index(bounds: list[tuple[int, datetime, datetime]]) -> Case:
     return Case(*whens, default=Value(None), output_field=IntegerField()) if whens else Value(None, IntegerField())
 
 
-def _meals(area_ids: Sequence[int], period: Period) -> dict:
+def _meals(area_ids: Sequence[int], period: Period, *, now: datetime | None = None) -> dict:
     """Everything about the period's meals, per match in SQL, then summed over the matches: how many
     matches shared a meal (in all and each month), at least 3 and 10, with a recorded stay; the meals and
     minutes; the meals called off and covered, and in how many matches.
@@ -358,7 +369,7 @@ def _meals(area_ids: Sequence[int], period: Period) -> dict:
     a boundary is counted once, in the period's own month, and a default period reads the table for 11
     months and the meals of the current month so far — not 300,000 meals. The third part is the meals
     called off in the period."""
-    taken, stretches = _counted_months(period)
+    taken, stretches = _counted_months(period, now or timezone.now())
     months = period.months
     bounds = period.month_bounds()
     matches = _matches(area_ids)
@@ -462,61 +473,83 @@ def _meals(area_ids: Sequence[int], period: Period) -> dict:
     return {name: value or 0 for name, value in zip(totals, row, strict=True)}
 
 
-def _latest_answers(area_ids: Sequence[int], period: Period, question: str):
-    """Each match's diner-side feedback row holding their latest answer to `question` given in the period
-    (a later answer of the same match in the period excludes an earlier one: an anti-join, not a query
-    per match)."""
-    given = Feedback.objects.filter(
-        side=Feedback.Side.DINER, given_at__gte=period.starts_at, given_at__lt=period.ends_at
-    ).exclude(**{question: ""})
-    later = given.filter(match=OuterRef("match")).filter(
-        Q(given_at__gt=OuterRef("given_at")) | Q(given_at=OuterRef("given_at"), pk__gt=OuterRef("pk"))
+def _latest_answers(area_ids: Sequence[int], period: Period, questions: Sequence[str]):
+    """The diner-side answers given in the period that are, for some question, their match's latest answer
+    to it: a queryset of (match id, each question's answer, each question's rank), rank 1 marking the
+    latest. One pass over the period's answers with a window function per question ranking each match's
+    answers to it, the latest first (a row that leaves it unanswered last)."""
+    ranks = {
+        f"{question}_rank": Window(
+            RowNumber(),
+            partition_by=[F("match_id")],
+            order_by=[
+                Case(When(**{question: ""}, then=Value(1)), default=Value(0)).asc(),
+                F("given_at").desc(),
+                F("pk").desc(),
+            ],
+        )
+        for question in questions
+    }
+    answered, first = Q(), Q()
+    for question in questions:
+        answered |= ~Q(**{question: ""})
+        first |= Q(**{f"{question}_rank": 1})
+    return (
+        Feedback.objects.filter(
+            answered,
+            match__diner__area__in=area_ids,
+            side=Feedback.Side.DINER,
+            given_at__gte=period.starts_at,
+            given_at__lt=period.ends_at,
+        )
+        .annotate(**ranks)
+        .filter(first)
+        .order_by()
+        .values_list("match_id", *questions, *ranks)
     )
-    return given.filter(match__diner__area__in=area_ids).filter(~Exists(later)).order_by()
 
 
 def _answer_counts(area_ids: Sequence[int], period: Period, questions: Sequence[str]) -> dict[str, dict[str, int]]:
-    """For each question, how many matches' latest answer to it is each answer: counted in SQL, both
-    questions in one query (a UNION ALL of each question's counts)."""
-    parts = [
-        _latest_answers(area_ids, period, question)
-        .annotate(question=Value(question), answer=F(question))
-        .values("question", "answer")
-        .annotate(n=Count("pk"))
-        .values_list("question", "answer", "n")
-        for question in questions
-    ]
+    """For each question, how many matches' latest answer to it is each answer: counted in SQL over
+    `_latest_answers` (a few rows come back, not one per match)."""
+    latest = _latest_answers(area_ids, period, questions)
+    sql, params = latest.query.get_compiler(using=latest.db).as_sql()
+    quote = connections[latest.db].ops.quote_name
+    columns = []
+    for question in questions:
+        columns += [quote(question), f"CASE WHEN {quote(question + '_rank')} = 1 THEN 1 ELSE 0 END"]
+    # Only the question names (this module's own) and the ORM's SQL go into the text; values are parameters.
+    query = f"SELECT {', '.join(columns)}, COUNT(*) FROM ({sql}) AS latest GROUP BY {', '.join(columns)}"  # noqa: S608
     counts: dict[str, dict[str, int]] = {question: {} for question in questions}
-    for question, answer, n in parts[0].union(*parts[1:], all=True).order_by():
-        counts[question][answer] = n
+    with connections[latest.db].cursor() as cursor:
+        cursor.execute(query, params)
+        for *values, n in cursor.fetchall():
+            for index, question in enumerate(questions):
+                answer, is_latest = values[2 * index], values[2 * index + 1]
+                if is_latest and answer:
+                    counts[question][answer] = counts[question].get(answer, 0) + n
     return counts
 
 
 def _loneliness_changes(area_ids: Sequence[int], period: Period) -> list[tuple[int, str, int]]:
     """(diner, scale, latest in the period − intake) for each diner of these areas with a measure in the
-    period to compare with their intake. One pass over the areas' measures with window functions (each
-    diner's newest and first measure); only each diner's newest row is fetched."""
-    by_diner = {"partition_by": [F("diner_id")]}
-    oldest_first = {**by_diner, "order_by": [F("taken_on").asc(), F("pk").asc()]}
+    period to compare with their intake. One pass over the period's measures (an indexed range) with a
+    window function picking each diner's newest; each measure carries its diner's intake
+    (LonelinessMeasure.copy_intake), so the intake, often older than the period, is never looked for."""
+    newest = Window(RowNumber(), partition_by=[F("diner_id")], order_by=[F("taken_on").desc(), F("pk").desc()])
     rows = (
-        # The intake and the period's measures are all it needs: older ones are neither first nor newest.
-        LonelinessMeasure.objects.filter(diner__area__in=area_ids, taken_on__lte=period.last_day)
-        .filter(Q(intake=True) | Q(taken_on__gte=period.first_day))
-        .annotate(
-            newest=Window(RowNumber(), **by_diner, order_by=[F("taken_on").desc(), F("pk").desc()]),
-            newest_on=Window(Max("taken_on"), **by_diner),
-            intake_pk=Window(FirstValue("pk"), **oldest_first),
-            intake_scale=Window(FirstValue("scale"), **oldest_first),
-            intake_score=Window(FirstValue("score"), **oldest_first),
+        LonelinessMeasure.objects.filter(
+            diner__area__in=area_ids, taken_on__gte=period.first_day, taken_on__lte=period.last_day
         )
-        .filter(newest=1, newest_on__gte=period.first_day)
-        .values_list("diner_id", "pk", "scale", "score", "intake_pk", "intake_scale", "intake_score")
+        .annotate(newest=newest)
+        .filter(newest=1)
+        .values_list("diner_id", "intake", "scale", "score", "intake_scale", "intake_score")
     )
     # The intake itself is no change; two scales are never compared (change_since_intake's rule).
     return [
         (diner, scale, score - intake_score)
-        for diner, pk, scale, score, intake_pk, intake_scale, intake_score in rows
-        if pk != intake_pk and scale == intake_scale and None not in (score, intake_score)
+        for diner, intake, scale, score, intake_scale, intake_score in rows
+        if not intake and scale == intake_scale and None not in (score, intake_score)
     ]
 
 
@@ -698,7 +731,7 @@ def match_rows(areas, period: Period, *, language: str, now: datetime | None = N
         .order_by()
         .values_list("pk", "diner_id", "diner__area_id", "active_since", "ended_at")
     )
-    friend = dict(_latest_answers(names, period, "friend").values_list("match_id", "friend"))
+    friend = {match: answer for match, answer, rank in _latest_answers(names, period, ["friend"]) if rank == 1}
     loneliness = {diner: (scale, change) for diner, scale, change in _loneliness_changes(names, period)}
     made = []
     for pk, diner, area_id, since, ended in matches:

@@ -266,13 +266,13 @@ def record_loneliness(
     earlier = LonelinessMeasure.objects.filter(diner=diner)
     if earlier.filter(taken_on=today).exists():
         raise RelationshipError(_("Their answers have already been saved today."))
+    # The first measure is the intake; each later one carries a copy of it (LonelinessMeasure.copy_intake).
     measure = LonelinessMeasure.objects.create(
         diner=diner,
         scale=scale.code,
         answers=answers,
         score=score(scale, answers),
         taken_on=today,
-        intake=not earlier.exists(),
         recorded_by=by,
         channel=channel,
     )

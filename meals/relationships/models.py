@@ -325,15 +325,39 @@ class LonelinessMeasure(models.Model):
     score = models.PositiveSmallIntegerField(null=True, blank=True)  # the three-item total (3–9), same for both
     taken_on = models.DateField(default=timezone.localdate)
     intake = models.BooleanField(default=False)
+    # The diner's intake (their first measure), copied onto each measure as it is saved: the impact figures
+    # compare a diner's latest measure in a period with it without looking for it (a measure is taken on
+    # the day it is recorded, so the first one never changes). The intake's own row holds its own.
+    intake_scale = models.CharField(max_length=12, choices=Scale.choices, blank=True)
+    intake_score = models.PositiveSmallIntegerField(null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.PHONE)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-taken_on", "-pk"]
+        indexes = [models.Index(fields=["taken_on"], name="loneliness_taken")]
 
     def __str__(self) -> str:
         return f"Loneliness measure ({self.scale}) for diner {self.diner_id} on {self.taken_on}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.intake_scale:
+            self.copy_intake()
+        super().save(*args, **kwargs)
+
+    def copy_intake(self) -> None:
+        """Copy the diner's intake onto this new measure: their first measure (by day taken), or this one
+        if it is the first (then marked as the intake). One query."""
+        first = (
+            LonelinessMeasure.objects.filter(diner_id=self.diner_id, taken_on__lte=self.taken_on)
+            .order_by("taken_on", "pk")
+            .values("scale", "score")
+            .first()
+        )
+        if first is None:
+            self.intake, first = True, {"scale": self.scale, "score": self.score}
+        self.intake_scale, self.intake_score = first["scale"], first["score"]
 
 
 class MeasureConsent(models.Model):

@@ -162,6 +162,8 @@ def boundary_meals(area_a, active_cook):
     return matches
 
 
+LATER = datetime(2030, 1, 1, tzinfo=UTC)  # long after every period below: none of it is still to come
+
 PERIODS = [
     Period(date(2025, 1, 1), date(2025, 6, 30), LONDON),  # whole months, an hour off UTC in summer
     Period(date(2025, 1, 1), date(2025, 6, 30), TOKYO),  # whole months, nine hours off UTC
@@ -180,15 +182,36 @@ def test_the_period_s_shared_meals_are_those_counted_meal_by_meal(area_a, bounda
 
 
 def test_the_counts_kept_are_read_for_whole_months_and_only_boundaries_are_read_meal_by_meal():
-    taken, stretches = selectors._counted_months(Period(date(2025, 1, 1), date(2025, 6, 30), TOKYO))
+    taken, stretches = selectors._counted_months(Period(date(2025, 1, 1), date(2025, 6, 30), TOKYO), LATER)
     assert taken == [0, 1, 2, 3, 4, 5]
     # Nine hours before each month's start in UTC (and the end), nothing else.
     assert all(ends - begins == timedelta(hours=9) for begins, ends in stretches)
     assert len(stretches) == 7
     # A last month only just begun is read meal by meal; one nearly over is taken, less its last days.
-    taken, stretches = selectors._counted_months(Period(date(2025, 1, 1), date(2025, 6, 3), LONDON))
+    taken, stretches = selectors._counted_months(Period(date(2025, 1, 1), date(2025, 6, 3), LONDON), LATER)
     assert taken == [0, 1, 2, 3, 4]
     assert stretches[-1] == (datetime(2025, 6, 1, 0, 0, tzinfo=UTC) - timedelta(hours=1), stretches[-1][1])
-    taken, _stretches = selectors._counted_months(Period(date(2025, 1, 1), date(2025, 6, 27), LONDON))
+    taken, _stretches = selectors._counted_months(Period(date(2025, 1, 1), date(2025, 6, 27), LONDON), LATER)
     assert taken == [0, 1, 2, 3, 4, 5]
     assert datetime.combine(date(2025, 6, 28), time.min, tzinfo=LONDON) == _stretches[-1][0]
+
+
+def test_a_period_ending_today_takes_its_month_from_the_table_and_reads_nothing_still_to_come():
+    # 8 December, 00:40 in London: the period's last day runs to midnight, the table's month to the end of
+    # December; neither stretch has begun, and no meal can be shared before it starts.
+    now = datetime(2026, 12, 8, 0, 40, tzinfo=UTC)
+    taken, stretches = selectors._counted_months(Period(date(2026, 1, 1), date(2026, 12, 8), LONDON), now)
+    assert taken == list(range(12))
+    assert all(ends <= now for _begins, ends in stretches)
+    # Summer's hour between London's month and UTC's, and nothing else.
+    assert sum((ends - begins for begins, ends in stretches), timedelta(0)) == timedelta(hours=7)
+
+
+@pytest.mark.parametrize("hours_ago", [1, 24 * 3])
+def test_a_period_ending_today_counts_what_was_shared_up_to_now(area_a, active_cook, hours_ago):
+    match = MatchFactory(cook=active_cook, diner=make_diner(area_a, "Today"), status=Match.Status.ACTIVE)
+    delivered(match, timezone.now() - timedelta(hours=hours_ago), minutes=30)
+    today = timezone.localdate()
+    period = Period(today.replace(day=1) if hours_ago == 1 else today - timedelta(days=40), today, LONDON)
+    figures = selectors._meals([area_a.pk], period)
+    assert {key: figures[key] for key in by_hand([area_a.pk], period)} == by_hand([area_a.pk], period)
