@@ -178,6 +178,23 @@ def copy_rows(model, columns: list[str], rows: Iterable[tuple]) -> int:
         return count + len(batch)
 
 
+def _linked(answers: list[list]) -> list[tuple]:
+    """A match's diner answers [id, match, side, occasion, channel, given, enjoyed, friend, less contact] as
+    rows to write, each with when the match's next answer to each question was given (Feedback.link)."""
+    answers.sort(key=lambda row: (row[5], row[0]))
+    replaced: list[list] = [[None, None] for _ in answers]
+    for column, question in enumerate((7, 8)):
+        following = None
+        for index in range(len(answers) - 1, -1, -1):
+            if answers[index][question]:
+                replaced[index][column] = following
+                following = answers[index][5]
+    return [
+        (*row[:5], _stamp(row[5]), *row[6:], *(_stamp(at) if at else None for at in links))
+        for row, links in zip(answers, replaced, strict=True)
+    ]
+
+
 def _next_id(model) -> int:
     return (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
 
@@ -506,6 +523,7 @@ class Builder:
             while quarter < until:
                 occasions.append((f"month-{quarter:%Y-%m}", quarter))
                 quarter += timedelta(days=91)
+            answers = []  # this match's diner answers, linked below (Feedback.link)
             for occasion, when in occasions:
                 if when >= self.now:
                     continue
@@ -513,18 +531,18 @@ class Builder:
                     friend = rng.choices(("yes", "not_yet", "no", ""), weights=(45, 30, 15, 10))[0]
                     less = rng.choices(("yes", "no", ""), weights=(60, 30, 10))[0]
                     given = when + timedelta(days=rng.uniform(0, 6))
-                    feedback.append(
-                        (
+                    answers.append(
+                        [
                             feedback_id,
                             match_pk,
                             "diner",
                             occasion,
                             rng.choice(("web", "phone")),
-                            _stamp(given),
+                            given,
                             rng.choice(("yes", "yes", "partly", "no")),
                             friend,
                             less,
-                        )
+                        ]
                     )
                     feedback_id += 1
                 if occasion in ("meal-1", "meal-2"):
@@ -539,26 +557,26 @@ class Builder:
                             "yes",
                             "",
                             "",
+                            None,
+                            None,
                         )
                     )
                     feedback_id += 1
+            feedback += _linked(answers)
             if rng.random() < 0.8:
                 scale = "ons" if area.country == "GB" else "jp_national"
                 score = rng.choice((5, 6, 7, 7, 8, 8, 9, 9))
                 taken = first - timedelta(days=rng.uniform(1, 20))
-                intake = score  # each measure carries its diner's intake (LonelinessMeasure.copy_intake)
-                measures.append(
-                    (measure_id, diner, scale, score, str(taken.date()), True, scale, intake, _stamp(taken))
-                )
-                measure_id += 1
-                taken += timedelta(days=91)
-                while taken < until:
-                    score = min(9, max(3, score + rng.choice((-1, -1, 0, 0, 0, 1))))
-                    measures.append(
-                        (measure_id, diner, scale, score, str(taken.date()), False, scale, intake, _stamp(taken))
-                    )
+                # Each measure carries its diner's intake and the day of their next (LonelinessMeasure.link).
+                days, scores = [taken], [score]
+                while days[-1] + timedelta(days=91) < until:
+                    days.append(days[-1] + timedelta(days=91))
+                    scores.append(min(9, max(3, scores[-1] + rng.choice((-1, -1, 0, 0, 0, 1)))))
+                for k, (day, value) in enumerate(zip(days, scores, strict=True)):
+                    following = str(days[k + 1].date()) if k + 1 < len(days) else None
+                    row = (measure_id, diner, scale, value, str(day.date()), k == 0, scale, scores[0], following)
+                    measures.append((*row, _stamp(day)))
                     measure_id += 1
-                    taken += timedelta(days=91)
             for _ in range(rng.choice((0, 0, 1, 1, 1, 2, 3))):
                 raised = first + (until - first) * rng.random()
                 level = rng.choices(("information", "worried", "urgent"), weights=(50, 40, 10))[0]
@@ -579,7 +597,8 @@ class Builder:
                 )
                 concern_id += 1
         columns = ["id", "match_id", "side", "occasion", "channel", "given_at", "enjoyed", "friend"]
-        self.data.counts["feedback"] = copy_rows(Feedback, [*columns, "less_contact_without"], feedback)
+        columns += ["less_contact_without", "friend_replaced_at", "less_contact_replaced_at"]
+        self.data.counts["feedback"] = copy_rows(Feedback, columns, feedback)
         columns = [
             "id",
             "diner_id",
@@ -589,6 +608,7 @@ class Builder:
             "intake",
             "intake_scale",
             "intake_score",
+            "next_taken_on",
             "created_at",
         ]
         self.data.counts["loneliness measures"] = copy_rows(LonelinessMeasure, columns, measures)
@@ -875,7 +895,9 @@ def main(argv: list[str]) -> int:
         else:
             print("Reusing the kept benchmark database (no build; the small data set is measured beside the national).")
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # a kept database may have just been migrated: fresh planner statistics
+                # A kept database may have just been migrated: fresh planner statistics and, on PostgreSQL,
+                # the visibility map a migration's updates leave stale (what autovacuum would do).
+                cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
         stamp = int(time.time())
         small_areas = list(Area.objects.filter(name__startswith="Small ").order_by("pk"))
         national_areas = list(Area.objects.filter(name__startswith="National ").order_by("pk"))

@@ -48,9 +48,8 @@ from django.db.models import (
     Q,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Cast, Coalesce, RowNumber
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts.onboarding.eligibility import active_cooks
@@ -350,10 +349,15 @@ def _counted_months(period: Period, now: datetime) -> tuple[list[int], list[tupl
     return taken, merged
 
 
+def _no_month() -> Cast:
+    """No month, as a typed NULL: PostgreSQL gives an untyped NULL in a UNION the type text."""
+    return Cast(Value(None), IntegerField())
+
+
 def _month_index(bounds: list[tuple[int, datetime, datetime]]) -> Case:
     """The index of the month a meal's start falls in, of these (index, start, end); NULL in none."""
     whens = [When(starts_at__gte=begins, starts_at__lt=ends, then=Value(index)) for index, begins, ends in bounds]
-    return Case(*whens, default=Value(None), output_field=IntegerField()) if whens else Value(None, IntegerField())
+    return Case(*whens, default=Value(None), output_field=IntegerField()) if whens else _no_month()
 
 
 def _meals(area_ids: Sequence[int], period: Period, *, now: datetime | None = None) -> dict:
@@ -382,7 +386,7 @@ def _meals(area_ids: Sequence[int], period: Period, *, now: datetime | None = No
                 default=Value(None),
                 output_field=IntegerField(),
             ),
-            minus=Value(None, IntegerField()),
+            minus=_no_month(),
             n=F("meals"),
             t=F("timed"),
             mins=F("minutes"),
@@ -424,8 +428,8 @@ def _meals(area_ids: Sequence[int], period: Period, *, now: datetime | None = No
         .exclude(cancel_reason__in=STRUCTURAL_CANCELLATIONS)
         .annotate(
             m=F("match_id"),
-            plus=Value(None, IntegerField()),
-            minus=Value(None, IntegerField()),
+            plus=_no_month(),
+            minus=_no_month(),
             n=Value(0, IntegerField()),
             t=Value(0, IntegerField()),
             mins=Value(0, IntegerField()),
@@ -473,76 +477,55 @@ def _meals(area_ids: Sequence[int], period: Period, *, now: datetime | None = No
     return {name: value or 0 for name, value in zip(totals, row, strict=True)}
 
 
-def _latest_answers(area_ids: Sequence[int], period: Period, questions: Sequence[str]):
-    """The diner-side answers given in the period that are, for some question, their match's latest answer
-    to it: a queryset of (match id, each question's answer, each question's rank), rank 1 marking the
-    latest. One pass over the period's answers with a window function per question ranking each match's
-    answers to it, the latest first (a row that leaves it unanswered last)."""
-    ranks = {
-        f"{question}_rank": Window(
-            RowNumber(),
-            partition_by=[F("match_id")],
-            order_by=[
-                Case(When(**{question: ""}, then=Value(1)), default=Value(0)).asc(),
-                F("given_at").desc(),
-                F("pk").desc(),
-            ],
-        )
-        for question in questions
-    }
-    answered, first = Q(), Q()
-    for question in questions:
-        answered |= ~Q(**{question: ""})
-        first |= Q(**{f"{question}_rank": 1})
+def _latest_answers(area_ids: Sequence[int], period: Period, question: str):
+    """Each match's diner-side feedback row holding their latest answer to `question` given in the period:
+    the period's answers to it (a range) that the match's next answer, if any, replaced only after the
+    period. Each answer carries when it was replaced (Feedback.link), so no answer is compared with
+    another here."""
+    replaced_at = Feedback.LINKED[question]
     return (
         Feedback.objects.filter(
-            answered,
+            Q(**{f"{replaced_at}__isnull": True}) | Q(**{f"{replaced_at}__gte": period.ends_at}),
             match__diner__area__in=area_ids,
             side=Feedback.Side.DINER,
             given_at__gte=period.starts_at,
             given_at__lt=period.ends_at,
         )
-        .annotate(**ranks)
-        .filter(first)
+        .exclude(**{question: ""})
         .order_by()
-        .values_list("match_id", *questions, *ranks)
     )
 
 
 def _answer_counts(area_ids: Sequence[int], period: Period, questions: Sequence[str]) -> dict[str, dict[str, int]]:
-    """For each question, how many matches' latest answer to it is each answer: counted in SQL over
-    `_latest_answers` (a few rows come back, not one per match)."""
-    latest = _latest_answers(area_ids, period, questions)
-    sql, params = latest.query.get_compiler(using=latest.db).as_sql()
-    quote = connections[latest.db].ops.quote_name
-    columns = []
-    for question in questions:
-        columns += [quote(question), f"CASE WHEN {quote(question + '_rank')} = 1 THEN 1 ELSE 0 END"]
-    # Only the question names (this module's own) and the ORM's SQL go into the text; values are parameters.
-    query = f"SELECT {', '.join(columns)}, COUNT(*) FROM ({sql}) AS latest GROUP BY {', '.join(columns)}"  # noqa: S608
+    """For each question, how many matches' latest answer to it is each answer: counted in SQL, both
+    questions in one query (a UNION ALL of each question's counts)."""
+    parts = [
+        _latest_answers(area_ids, period, question)
+        .annotate(question=Value(question), answer=F(question))
+        .values("question", "answer")
+        .annotate(n=Count("pk"))
+        .values_list("question", "answer", "n")
+        for question in questions
+    ]
     counts: dict[str, dict[str, int]] = {question: {} for question in questions}
-    with connections[latest.db].cursor() as cursor:
-        cursor.execute(query, params)
-        for *values, n in cursor.fetchall():
-            for index, question in enumerate(questions):
-                answer, is_latest = values[2 * index], values[2 * index + 1]
-                if is_latest and answer:
-                    counts[question][answer] = counts[question].get(answer, 0) + n
+    for question, answer, n in parts[0].union(*parts[1:], all=True).order_by():
+        counts[question][answer] = n
     return counts
 
 
 def _loneliness_changes(area_ids: Sequence[int], period: Period) -> list[tuple[int, str, int]]:
     """(diner, scale, latest in the period − intake) for each diner of these areas with a measure in the
-    period to compare with their intake. One pass over the period's measures (an indexed range) with a
-    window function picking each diner's newest; each measure carries its diner's intake
-    (LonelinessMeasure.copy_intake), so the intake, often older than the period, is never looked for."""
-    newest = Window(RowNumber(), partition_by=[F("diner_id")], order_by=[F("taken_on").desc(), F("pk").desc()])
+    period to compare with their intake. The period's measures (an indexed range) whose diner's next
+    measure, if any, came after the period: each diner's latest in it. Each measure carries its diner's
+    intake and the day of their next measure (LonelinessMeasure.link), so neither is looked for."""
     rows = (
         LonelinessMeasure.objects.filter(
-            diner__area__in=area_ids, taken_on__gte=period.first_day, taken_on__lte=period.last_day
+            Q(next_taken_on__isnull=True) | Q(next_taken_on__gt=period.last_day),
+            diner__area__in=area_ids,
+            taken_on__gte=period.first_day,
+            taken_on__lte=period.last_day,
         )
-        .annotate(newest=newest)
-        .filter(newest=1)
+        .order_by()
         .values_list("diner_id", "intake", "scale", "score", "intake_scale", "intake_score")
     )
     # The intake itself is no change; two scales are never compared (change_since_intake's rule).
@@ -731,7 +714,7 @@ def match_rows(areas, period: Period, *, language: str, now: datetime | None = N
         .order_by()
         .values_list("pk", "diner_id", "diner__area_id", "active_since", "ended_at")
     )
-    friend = {match: answer for match, answer, rank in _latest_answers(names, period, ["friend"]) if rank == 1}
+    friend = dict(_latest_answers(names, period, "friend").values_list("match_id", "friend"))
     loneliness = {diner: (scale, change) for diner, scale, change in _loneliness_changes(names, period)}
     made = []
     for pk, diner, area_id, since, ended in matches:
