@@ -35,14 +35,12 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 from django.db import connections
 from django.db.models import (
-    Avg,
     BooleanField,
     Case,
     CharField,
     Count,
     Exists,
     F,
-    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -360,12 +358,12 @@ def _month_index(bounds: list[tuple[int, datetime, datetime]]) -> Case:
     return Case(*whens, default=Value(None), output_field=IntegerField()) if whens else _no_month()
 
 
-def _meals(area_ids: Sequence[int], period: Period, *, now: datetime | None = None) -> dict:
-    """Everything about the period's meals, per match in SQL, then summed over the matches: how many
-    matches shared a meal (in all and each month), at least 3 and 10, with a recorded stay; the meals and
-    minutes; the meals called off and covered, and in how many matches.
+def _per_match_sql(area_ids: Sequence[int], period: Period, *, now: datetime, by_month: bool) -> tuple[str, list, str]:
+    """The period's meals per match, as SQL (with its parameters and database) selecting for each match
+    (`m`) its shared meals, timed ones, minutes stayed, meals called off and covered, and with `by_month`
+    its shared meals in each month of the period. Read by `_meals` (the figures) and `match_rows`.
 
-    One query over three parts: the counts kept per match and UTC month (meals.schedule.rollup) for the
+    Three parts: the counts kept per match and UTC month (meals.schedule.rollup) for the
     months taken from it, the delivered meals of the stretches that correct them (`_counted_months`:
     at a month's boundaries, and any month read directly). Each row carries the month it adds to (`plus`)
     and the month it takes from (`minus`): a table row adds to its month; a meal adds to its month of the
@@ -373,7 +371,7 @@ def _meals(area_ids: Sequence[int], period: Period, *, now: datetime | None = No
     a boundary is counted once, in the period's own month, and a default period reads the table for 11
     months and the meals of the current month so far — not 300,000 meals. The third part is the meals
     called off in the period."""
-    taken, stretches = _counted_months(period, now or timezone.now())
+    taken, stretches = _counted_months(period, now)
     months = period.months
     bounds = period.month_bounds()
     matches = _matches(area_ids)
@@ -450,7 +448,17 @@ def _meals(area_ids: Sequence[int], period: Period, *, now: datetime | None = No
 
     per_match = [f"{net('n')} AS shared", f"{net('t')} AS timed", f"{net('mins')} AS minutes"]
     per_match += ["SUM(off) AS called_off", "SUM(cover) AS covered"]
-    per_match += [f"{net('n', index)} AS month_{index:d}" for index in range(len(months))]
+    if by_month:
+        per_match += [f"{net('n', index)} AS month_{index:d}" for index in range(len(period.months))]
+    # Only integers and the ORM's own SQL go into the text; every value is a parameter.
+    return f"SELECT m, {', '.join(per_match)} FROM ({sql}) AS part GROUP BY m", list(params), parts.db  # noqa: S608
+
+
+def _meals(area_ids: Sequence[int], period: Period, *, now: datetime | None = None) -> dict:
+    """Everything about the period's meals (`_per_match_sql`), summed over the matches in SQL: how many
+    matches shared a meal (in all and each month), at least 3 and 10, with a recorded stay; the meals and
+    minutes; the meals called off and covered, and in how many matches. One query."""
+    per_match, params, db = _per_match_sql(area_ids, period, now=now or timezone.now(), by_month=True)
     totals = {
         "sharing": "COUNT(CASE WHEN shared >= 1 THEN 1 END)",
         "shared_meals": "SUM(shared)",
@@ -463,15 +471,11 @@ def _meals(area_ids: Sequence[int], period: Period, *, now: datetime | None = No
     }
     for least in REPEAT_AT_LEAST:
         totals[f"at_least_{least}"] = f"COUNT(CASE WHEN shared >= {least:d} THEN 1 END)"
-    for index in range(len(months)):
+    for index in range(len(period.months)):
         totals[f"meals_{index}"] = f"SUM(month_{index:d})"
         totals[f"matches_{index}"] = f"COUNT(CASE WHEN month_{index:d} >= 1 THEN 1 END)"
-    # Only integers and the ORM's own SQL go into the text; every value is a parameter.
-    query = (
-        f"SELECT {', '.join(totals.values())} FROM "  # noqa: S608
-        f"(SELECT {', '.join(per_match)} FROM ({sql}) AS part GROUP BY m) AS per_match"
-    )
-    with connections[parts.db].cursor() as cursor:
+    query = f"SELECT {', '.join(totals.values())} FROM ({per_match}) AS per_match"  # noqa: S608
+    with connections[db].cursor() as cursor:
         cursor.execute(query, params)
         row = cursor.fetchone()
     return {name: value or 0 for name, value in zip(totals, row, strict=True)}
@@ -693,21 +697,13 @@ def match_rows(areas, period: Period, *, language: str, now: datetime | None = N
     put together here by ids that never leave this function."""
     now = now or timezone.now()
     names = {area.pk: area.display_name(language) for area in areas}
-    shared_visit = FilteredRelation(
-        "visit", condition=Q(visit__outcome=Visit.Outcome.DELIVERED, visit__recorded_at__gte=period.starts_at)
-    )
-    shared = {
-        match: (meals, minutes)
-        for match, meals, minutes in Meal.objects.filter(
-            match__diner__area__in=names, starts_at__gte=period.starts_at, starts_at__lt=period.ends_at
-        )
-        .annotate(shared_visit=shared_visit)
-        .order_by()
-        .values("match")
-        .annotate(meals=Count("shared_visit"), minutes=Avg("shared_visit__minutes_stayed"))
-        .filter(meals__gte=1)
-        .values_list("match", "meals", "minutes")
-    }
+    # Each match's shared meals and minutes from the counts kept per month (as the figures read them).
+    per_match, params, db = _per_match_sql(list(names), period, now=timezone.now(), by_month=False)
+    with connections[db].cursor() as cursor:
+        cursor.execute(f"SELECT m, shared, timed, minutes FROM ({per_match}) AS per_match WHERE shared >= 1", params)  # noqa: S608
+        shared = {
+            match: (meals, minutes / timed if timed else None) for match, meals, timed, minutes in cursor.fetchall()
+        }
     matches = (
         Match.objects.filter(diner__area__in=names)
         .exclude(status__in=NEVER_ACTIVE)
