@@ -23,6 +23,7 @@ from meals.diners.models import Diner
 from meals.matching.models import Match
 from meals.referrals.models import Referral
 from meals.relationships.models import Concern, Feedback, LonelinessMeasure, Visit
+from meals.schedule import rollup
 from meals.schedule.models import Meal
 from tests.browser.checks import audit as audit_page
 from tests.browser.support import click, fill_date, submit_form, submit_main_form, t, url_path
@@ -335,6 +336,7 @@ def _matches_with_shared_meals(area, count: int) -> None:
             status=Meal.Status.CONFIRMED,
         )
         Visit.objects.create(meal=meal, match=match, outcome=Visit.Outcome.DELIVERED, minutes_stayed=30)
+        rollup.count_shared_meal(meal=meal, minutes=30)  # as meals.relationships.visits.record_visit
 
 
 def _download(page, path: str) -> list[list[str]]:

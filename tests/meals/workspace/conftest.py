@@ -15,6 +15,7 @@ from meals.diners.models import Diner
 from meals.matching.models import Match
 from meals.referrals.models import Referral
 from meals.relationships.models import Concern, DoorCase, Feedback, MeasureConsent, Visit
+from meals.schedule import rollup
 from meals.schedule.models import Meal
 from tests.factories import (
     E8_CENTRE,
@@ -142,6 +143,7 @@ def fill_queues(area, course, n: int, *, tag: str = "") -> dict:
         _meal(match, ago("visits_overdue", k) - timedelta(hours=1), status=Meal.Status.CONFIRMED)
         delivered = _meal(match, ago("feedback_by_phone", k), status=Meal.Status.CONFIRMED)
         Visit.objects.create(meal=delivered, match=match, outcome=Visit.Outcome.DELIVERED)
+        rollup.count_shared_meal(meal=delivered, minutes=None)  # as meals.relationships.visits.record_visit
         nobody = _meal(match, now - timedelta(hours=3), status=Meal.Status.CONFIRMED)
         door = Visit.objects.create(meal=nobody, match=match, outcome=Visit.Outcome.NO_ANSWER)
         DoorCase.objects.create(visit=door, diner=matched, opened_at=now - timedelta(hours=2))
