@@ -180,7 +180,7 @@ def copy_rows(model, columns: list[str], rows: Iterable[tuple]) -> int:
 
 def _linked(answers: list[list]) -> list[tuple]:
     """A match's diner answers [id, match, side, occasion, channel, given, enjoyed, friend, less contact] as
-    rows to write, each with when the match's next answer to each question was given (Feedback.link)."""
+    rows to write, each with when the match's next answer to each question was given (feedback.link_answers)."""
     answers.sort(key=lambda row: (row[5], row[0]))
     replaced: list[list] = [[None, None] for _ in answers]
     for column, question in enumerate((7, 8)):
@@ -523,7 +523,7 @@ class Builder:
             while quarter < until:
                 occasions.append((f"month-{quarter:%Y-%m}", quarter))
                 quarter += timedelta(days=91)
-            answers = []  # this match's diner answers, linked below (Feedback.link)
+            answers = []  # this match's diner answers, linked below (feedback.link_answers)
             for occasion, when in occasions:
                 if when >= self.now:
                     continue
@@ -567,7 +567,7 @@ class Builder:
                 scale = "ons" if area.country == "GB" else "jp_national"
                 score = rng.choice((5, 6, 7, 7, 8, 8, 9, 9))
                 taken = first - timedelta(days=rng.uniform(1, 20))
-                # Each measure carries its diner's intake and the day of their next (LonelinessMeasure.link).
+                # Each measure carries its diner's intake and the day of their next (loneliness.link_measure).
                 days, scores = [taken], [score]
                 while days[-1] + timedelta(days=91) < until:
                     days.append(days[-1] + timedelta(days=91))

@@ -582,6 +582,8 @@ def _follow_up(diner, coordinator: User, answers: dict[str, str]):
 def _measure(diner, coordinator: User, answers: dict[str, str], when: datetime) -> LonelinessMeasure:
     measure = loneliness.record_loneliness(by=coordinator, diner=diner, answers=answers, channel=Channel.PHONE)
     _backdate(measure, taken_on=_local_day(when, diner), created_at=when)
+    measure.taken_on = _local_day(when, diner)
+    loneliness.link_measure(measure)  # linked again on the day it was moved to
     return measure
 
 

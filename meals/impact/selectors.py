@@ -484,7 +484,7 @@ def _meals(area_ids: Sequence[int], period: Period, *, now: datetime | None = No
 def _latest_answers(area_ids: Sequence[int], period: Period, question: str):
     """Each match's diner-side feedback row holding their latest answer to `question` given in the period:
     the period's answers to it (a range) that the match's next answer, if any, replaced only after the
-    period. Each answer carries when it was replaced (Feedback.link), so no answer is compared with
+    period. Each answer carries when it was replaced (feedback.link_answers), so no answer is compared with
     another here."""
     replaced_at = Feedback.LINKED[question]
     return (
@@ -521,7 +521,7 @@ def _loneliness_changes(area_ids: Sequence[int], period: Period) -> list[tuple[i
     """(diner, scale, latest in the period − intake) for each diner of these areas with a measure in the
     period to compare with their intake. The period's measures (an indexed range) whose diner's next
     measure, if any, came after the period: each diner's latest in it. Each measure carries its diner's
-    intake and the day of their next measure (LonelinessMeasure.link), so neither is looked for."""
+    intake and the day of their next measure (loneliness.link_measure), so neither is looked for."""
     rows = (
         LonelinessMeasure.objects.filter(
             Q(next_taken_on__isnull=True) | Q(next_taken_on__gt=period.last_day),

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone, translation
@@ -253,6 +253,7 @@ def give_feedback(
             raise RelationshipError(
                 _("Someone gave feedback on this match a moment ago. Please send yours again.")
             ) from None
+        link_answers(feedback)
         audit.record(
             action=audit.Action.FEEDBACK_GIVEN,
             actor=by,
@@ -265,6 +266,38 @@ def give_feedback(
         if wants_different_cook:
             _tell_coordinators_different_cook(match)
     return feedback
+
+
+def link_answers(answer: Feedback) -> None:
+    """Keep what the impact figures read off each diner's answer (meals.impact.selectors): when the match's
+    next answer to each question (Feedback.LINKED) replaced it, if one was given later (only ever when
+    feedback is written out of order, as tests do); and the answer before it to each question it answers
+    is now replaced by it. The cook's side is not linked. Called as each feedback is given, and by whatever
+    writes feedback otherwise (tests). One query, and one more per question answered."""
+    if answer.side != Feedback.Side.DINER:
+        return
+    theirs = Feedback.objects.filter(match_id=answer.match_id, side=answer.side).exclude(pk=answer.pk)
+    when = answer.given_at
+    later = theirs.filter(Q(given_at__gt=when) | Q(given_at=when, pk__gt=answer.pk))
+    earlier = theirs.filter(Q(given_at__lt=when) | Q(given_at=when, pk__lt=answer.pk))
+    found = later.aggregate(
+        **{
+            replaced_at: Min("given_at", filter=~Q(**{question: ""}))
+            for question, replaced_at in Feedback.LINKED.items()
+        }
+    )
+    changed = {}
+    for question, replaced_at in Feedback.LINKED.items():
+        if getattr(answer, question):
+            earlier.exclude(**{question: ""}).filter(
+                Q(**{f"{replaced_at}__isnull": True}) | Q(**{f"{replaced_at}__gt": when})
+            ).update(**{replaced_at: when})
+            if found[replaced_at] is not None:
+                changed[replaced_at] = found[replaced_at]
+    if changed:
+        Feedback.objects.filter(pk=answer.pk).update(**changed)
+        for replaced_at, at in changed.items():
+            setattr(answer, replaced_at, at)
 
 
 def _occasion_to_store(

@@ -9,7 +9,7 @@ them to anyone who could not read them on the site.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Min, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -280,8 +280,8 @@ class Feedback(models.Model):
     wants_different_cook = models.BooleanField(default=False)
     changes = models.TextField(max_length=2000, blank=True)  # anything they'd like changed / how it's going
     # For the diner's answers to these two questions, when the match's next answer to the same question was
-    # given (None while this is the latest): kept as each feedback is saved (`link`), so that the impact
-    # figures find each match's latest answer in a period by reading the period's answers alone.
+    # given (None while this is the latest): kept by meals.relationships.feedback.link_answers, so that the
+    # impact figures find each match's latest answer in a period by reading the period's answers alone.
     friend_replaced_at = models.DateTimeField(null=True, blank=True)
     less_contact_replaced_at = models.DateTimeField(null=True, blank=True)
 
@@ -296,35 +296,6 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"Feedback {self.occasion} from the {self.side} on match {self.match_id}"
-
-    def save(self, *args, **kwargs):
-        linked = self._state.adding and self.side == self.Side.DINER
-        if linked:
-            self.link()
-        super().save(*args, **kwargs)
-        if linked:
-            # The answer before this one to each question it answers (given at the same time or earlier) is
-            # now replaced by it.
-            earlier = Feedback.objects.filter(match_id=self.match_id, side=self.side, given_at__lte=self.given_at)
-            for question, replaced_at in self.LINKED.items():
-                if getattr(self, question):
-                    earlier.exclude(pk=self.pk).exclude(**{question: ""}).filter(
-                        Q(**{f"{replaced_at}__isnull": True}) | Q(**{f"{replaced_at}__gt": self.given_at})
-                    ).update(**{replaced_at: self.given_at})
-
-    def link(self) -> None:
-        """Before a new diner's feedback is saved: when each of its answers was replaced, if the match has a
-        later answer to the same question (only ever when feedback is written out of order, as tests do).
-        One query."""
-        later = Feedback.objects.filter(match_id=self.match_id, side=self.side, given_at__gt=self.given_at)
-        found = later.aggregate(
-            **{
-                replaced_at: Min("given_at", filter=~Q(**{question: ""}))
-                for question, replaced_at in self.LINKED.items()
-            }
-        )
-        for question, replaced_at in self.LINKED.items():
-            setattr(self, replaced_at, found[replaced_at] if getattr(self, question) else None)
 
 
 class FeedbackAsk(models.Model):
@@ -362,7 +333,7 @@ class LonelinessMeasure(models.Model):
     score = models.PositiveSmallIntegerField(null=True, blank=True)  # the three-item total (3–9), same for both
     taken_on = models.DateField(default=timezone.localdate)
     intake = models.BooleanField(default=False)
-    # Kept as each measure is saved (`link`), so that the impact figures find each diner's latest measure
+    # Kept by meals.relationships.loneliness.link_measure, so that the impact figures find each diner's latest measure
     # in a period and compare it with their intake by reading the period's measures alone: the diner's
     # intake (their first measure), copied onto each measure (a measure is taken on the day it is
     # recorded, so the first never changes; the intake's own row holds its own), and the day of the
@@ -380,40 +351,6 @@ class LonelinessMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"Loneliness measure ({self.scale}) for diner {self.diner_id} on {self.taken_on}"
-
-    def save(self, *args, **kwargs):
-        adding = self._state.adding
-        if adding:
-            self.link()
-        super().save(*args, **kwargs)
-        if adding:
-            # The measure before this one (taken the same day or earlier) now has this one next.
-            LonelinessMeasure.objects.filter(diner_id=self.diner_id, taken_on__lte=self.taken_on).exclude(
-                pk=self.pk
-            ).filter(Q(next_taken_on__isnull=True) | Q(next_taken_on__gt=self.taken_on)).update(
-                next_taken_on=self.taken_on
-            )
-
-    def link(self) -> None:
-        """Before a new measure is saved: copy the diner's intake onto it — their first measure, or this one
-        if it is the first (then marked as the intake) — and the day of their next measure, if one was taken
-        later (only ever when measures are written out of order, as tests do). One query."""
-        self.taken_on = self._meta.get_field("taken_on").to_python(self.taken_on)
-        theirs = LonelinessMeasure.objects.filter(diner_id=self.diner_id)
-        first = theirs.filter(taken_on__lte=self.taken_on).order_by("taken_on", "pk").values("pk")[:1]
-        after = theirs.filter(taken_on__gt=self.taken_on).order_by("taken_on", "pk").values("pk")[:1]
-        found = {
-            measure.taken_on <= self.taken_on: measure
-            for measure in theirs.filter(Q(pk__in=Subquery(first)) | Q(pk__in=Subquery(after))).only(
-                "scale", "score", "taken_on"
-            )
-        }
-        intake, following = found.get(True), found.get(False)
-        if intake is None:
-            self.intake, self.intake_scale, self.intake_score = True, self.scale, self.score
-        else:
-            self.intake_scale, self.intake_score = intake.scale, intake.score
-        self.next_taken_on = following.taken_on if following else None
 
 
 class MeasureConsent(models.Model):

@@ -17,6 +17,8 @@ from meals.diners.models import Diner
 from meals.impact.selectors import Period
 from meals.matching.models import Match
 from meals.referrals.models import Referral
+from meals.relationships.feedback import link_answers
+from meals.relationships.loneliness import link_measure
 from meals.relationships.models import Concern, Feedback, LonelinessMeasure, Visit
 from meals.schedule import rollup
 from meals.schedule.models import Meal
@@ -80,7 +82,7 @@ def delivered(match, starts_at, minutes=None) -> Meal:
 
 
 def feedback(match, given_at, *, side=Feedback.Side.DINER, friend="", less_contact="") -> Feedback:
-    return Feedback.objects.create(
+    answer = Feedback.objects.create(
         match=match,
         side=side,
         occasion=f"at-{given_at:%Y%m%d}",
@@ -88,11 +90,14 @@ def feedback(match, given_at, *, side=Feedback.Side.DINER, friend="", less_conta
         friend=friend,
         less_contact_without=less_contact,
     )
+    link_answers(answer)  # as meals.relationships.feedback.give_feedback
+    return answer
 
 
 def measure(diner, taken_on: date, score: int, *, scale=LonelinessMeasure.Scale.ONS) -> LonelinessMeasure:
-    first = not LonelinessMeasure.objects.filter(diner=diner).exists()
-    return LonelinessMeasure.objects.create(diner=diner, scale=scale, score=score, taken_on=taken_on, intake=first)
+    made = LonelinessMeasure.objects.create(diner=diner, scale=scale, score=score, taken_on=taken_on)
+    link_measure(made)  # as meals.relationships.loneliness.record_loneliness
+    return made
 
 
 def concern(diner, raised_at, closed_at=None) -> Concern:

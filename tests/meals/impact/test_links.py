@@ -1,5 +1,5 @@
 """What each loneliness measure and each diner's answer carries so that the impact figures read a period's
-rows alone (LonelinessMeasure.link, Feedback.link): the diner's intake and the day of their next measure;
+rows alone (loneliness.link_measure, feedback.link_answers): the diner's intake and the day of their next measure;
 when a match's next answer to each question was given. Kept however the rows are written, in order (as the
 services write them) or not, and filled for rows already there by the migrations."""
 
