@@ -8,10 +8,12 @@ from pathlib import Path
 
 import polib
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "locale" / "ja" / "LC_MESSAGES" / "django.po"
 LESSONS = sorted((ROOT / "training" / "content").glob("*/ja/*.md"))
+QUESTION_BANKS = sorted((ROOT / "training" / "content").glob("*/questions.yaml"))
 
 # Where a string is shown decides who reads it. These paths (the `#:` occurrences) are the
 # coordinator's side: there the diner is 利用者. Everywhere else (public pages, cooks, the people who
@@ -230,13 +232,35 @@ def test_there_are_lessons():
     assert len(LESSONS) >= 16
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda path: f"{path.parent.parent.name}/{path.name}")
-def test_lessons_keep_the_glossary(lesson):
-    """The lessons are read by cooks: the diner is お食事を受け取る方 there."""
-    text = lesson.read_text(encoding="utf-8")
+def _cook_text_problems(text):
+    """What breaks the glossary in Japanese that cooks read (lessons and quiz questions)."""
     problems = [term for term in RETIRED if term in text]
     problems += ["利用者"] if "利用者" in text else []
     problems += ["space before さん"] if _SPACE_BEFORE_SAN.search(text) else []
     problems += ["Casserole"] if re.search(r"Casserole(?!（キャセロール）)", text) else []
     problems += ["UK phone"] if _UK_PHONE.search(text) else []
-    assert problems == []
+    return problems
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda path: f"{path.parent.parent.name}/{path.name}")
+def test_lessons_keep_the_glossary(lesson):
+    """The lessons are read by cooks: the diner is お食事を受け取る方 there."""
+    assert _cook_text_problems(lesson.read_text(encoding="utf-8")) == []
+
+
+def test_there_are_question_banks():
+    assert len(QUESTION_BANKS) >= 2
+
+
+@pytest.mark.parametrize("bank", QUESTION_BANKS, ids=lambda path: path.parent.name)
+def test_quiz_questions_keep_the_glossary(bank):
+    """The quiz is read by cooks too: each question's Japanese text, options and explanation keep the
+    lessons' words."""
+    questions = yaml.safe_load(bank.read_text(encoding="utf-8"))["questions"]
+    found = {}
+    for question in questions:
+        japanese = question["ja"]
+        for text in (japanese["text"], *japanese["options"], japanese["explanation"]):
+            if problems := _cook_text_problems(text):
+                found.setdefault(question["key"], []).extend(problems)
+    assert found == {}
