@@ -12,7 +12,9 @@ AddressedName put in an email's context reads in the recipient's language, becau
 casserole.mail renders the email under translation.override.
 """
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
+
+from casserole.retention import ERASED, ERASED_SHOWN
 
 # The honorifics a Japanese name may take. さん is the everyday one; 様 the formal one.
 SAN = "さん"
@@ -25,6 +27,9 @@ def addressed(name: str, *, form: str = "", language: str | None = None, formal:
     then `form` (さん when none is stored; 様 when `formal`), with no space; a name typed with its
     honorific already ("花子さん") is not given a second one. In English: the name as it is."""
     name = (name or "").strip()
+    if name == ERASED:
+        with override(language or get_language()):
+            return str(ERASED_SHOWN)  # nobody left to address: the placeholder, in their language
     if not name or (language or get_language() or "en") != "ja":
         return name
     honorific = SAMA if formal else (form or SAN)

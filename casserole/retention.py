@@ -22,8 +22,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 # What an erased name becomes, on every row that had one (people, diners, labels in the audit log).
-# Stored, so never translated; pages may show it as they like.
+# Stored, so never translated; pages show it as `shown_name` gives it, in the reader's language.
 ERASED = "[erased]"
+ERASED_SHOWN = _("[erased]")
+
+
+def shown_name(value):
+    """A stored name as a page shows it: the erased placeholder in the reader's language, any other
+    value unchanged (templates do this through the `bdi` and `no_bidi` filters, names through
+    casserole.names.addressed)."""
+    return ERASED_SHOWN if value == ERASED else value
+
+
 # An erased account's email address: unique, undeliverable (RFC 2606's .invalid), and frees the real one
 # for a new sign-up.
 ERASED_EMAIL_DOMAIN = "erased.invalid"

@@ -7,6 +7,7 @@ from casserole.addresses import address_lines
 from casserole.distances import format_distance
 from casserole.names import addressed
 from casserole.phones import phone_for_display
+from casserole.retention import shown_name
 from casserole.text import strip_bidi_controls
 
 register = template.Library()
@@ -85,13 +86,13 @@ def bdi(value) -> str:
     <title> or an attribute, which cannot hold tags: use `no_bidi` there."""
     if value is None or value == "":
         return ""
-    return format_html("<bdi>{}</bdi>", value)
+    return format_html("<bdi>{}</bdi>", shown_name(value))
 
 
 @register.filter(is_safe=True)
 def no_bidi(value) -> str:
     """Text someone typed without direction controls, for places that take no tags (<title>, attributes)."""
-    return strip_bidi_controls(str(value if value is not None else ""))
+    return strip_bidi_controls(str(shown_name(value) if value is not None else ""))
 
 
 @register.filter

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 
-from casserole.retention import NOT_PERSONAL, SCHEDULE, kind, settings_defaults
+from casserole.names import AddressedName, addressed
+from casserole.retention import ERASED, NOT_PERSONAL, SCHEDULE, kind, settings_defaults, shown_name
+from casserole.templatetags.casserole_tags import bdi, no_bidi
 from tests.casserole.test_settings import production_env, run_python
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,3 +100,15 @@ def test_the_privacy_page_shows_the_schedule_with_the_configured_periods(client,
             assert item.period() in page
             assert str(item.end.label) in page
         assert "400" in kind("diner").period() and "1" in kind("audit").period()
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "[erased]"), ("ja", "（消去済み）")])
+def test_an_erased_name_is_shown_in_the_readers_language_with_no_honorific(language, shown):
+    """The stored placeholder (never translated) reads in the page's language wherever a name is shown:
+    the `bdi` and `no_bidi` filters and casserole.names, which adds no さん or 様 to it."""
+    with translation.override(language):
+        assert shown_name(ERASED) == shown and shown_name("Edie") == "Edie"
+        assert bdi(ERASED) == f"<bdi>{shown}</bdi>" and no_bidi(ERASED) == shown
+        assert str(AddressedName(ERASED, form="様")) == shown
+        assert str(AddressedName(ERASED, formal=True, full_name=ERASED)) == shown
+    assert addressed(ERASED, language=language) == shown

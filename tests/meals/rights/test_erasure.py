@@ -398,3 +398,21 @@ def test_erasing_a_diner_takes_as_many_queries_with_1_meal_as_with_20(area_a):
     # The diner's rows are found and changed by one query per kind, however many there are, and the audit
     # entries about them (one per meal here) are rewritten in one query.
     assert _erase_counting_queries(area_a, cook, 1) == _erase_counting_queries(area_a, cook, 20)
+
+
+@pytest.mark.parametrize(("language", "shown"), [("en", "[erased]"), ("ja", "（消去済み）")])
+def test_pages_show_the_erased_placeholder_in_the_readers_language(world, login_as, coordinator_a, language, shown):
+    """What an erased name is stored as ("[erased]") reads in the page's language on the diner's record
+    and the match's page, and the diner's name (casserole.names) gets no honorific: nobody is left to
+    address. (A cook's name still takes さん from the catalogue entries around it, as every cook's does.)"""
+    erase_user(user=world["cook"], by=None, reason=ErasureReason.RETENTION)
+    erase_diner(diner=world["diner"], by=coordinator_a, reason=ErasureReason.REQUEST)
+    client = login_as(coordinator_a)
+    record = client.get(f"/{language}/coordinator/diners/{world['diner'].pk}/").content.decode()
+    match = client.get(f"/{language}/coordinator/matches/{world['club'].matches['m5'].pk}/").content.decode()
+    for html in (record, match):
+        assert f"<bdi>{shown}</bdi>" in html
+    if language == "ja":
+        assert ERASED not in record and ERASED not in match
+        assert f"{shown}さん" not in record
+        assert f"と{shown} – " in match  # the diner, after the cook, in the page's title
