@@ -9,12 +9,13 @@ from casserole.models import Channel
 CHANNEL_FIELD = "recording_channel"
 
 
-def channel_field(default: str = Channel.WEB) -> forms.ChoiceField:
+def channel_field(default: str = Channel.WEB, *, help_text=None) -> forms.ChoiceField:
     """How the coordinator is doing this: on the web for themselves, or on the diner's behalf during a
-    phone call or a visit (assisted digital). Stored with the audit entry."""
+    phone call or a visit (assisted digital). Stored with the audit entry. `help_text` for a person
+    other than a diner."""
     return forms.ChoiceField(
         label=_("How are you recording this?"),
-        help_text=_("If you are doing this for the diner during a phone call or a visit, say so."),
+        help_text=help_text or _("If you are doing this for the diner during a phone call or a visit, say so."),
         choices=[(Channel.WEB, _("Online")), (Channel.PHONE, _("On the phone")), (Channel.IN_PERSON, _("In person"))],
         initial=default,
         widget=forms.RadioSelect,

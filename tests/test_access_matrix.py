@@ -255,6 +255,10 @@ ROWS = [
     Row("/en/coordinator/cooks/987654/", "GET", AREA_A_NOT_FOUND),
     Row("/en/coordinator/cooks/{cook_pk}/", "GET", AREA_A_PAGE),
     Row("/en/coordinator/cooks/{cook_b}/", "GET", AREA_B_PAGE),
+    Row("/en/coordinator/cooks/{cook_pk}/close/", "GET", AREA_A_PAGE),
+    Row("/ja/coordinator/cooks/{cook_pk}/close/", "GET", AREA_A_PAGE),
+    # Not confirmed: the form again (a confirmed close is tests/meals/rights/test_closing.py's).
+    Row("/en/coordinator/cooks/{cook_pk}/close/", "POST", AREA_A_PAGE, {"channel": "phone"}),
     Row("/en/coordinator/cooks/{cook_pk}/identity/{identity_check}/", "GET", AREA_A_PAGE),
     Row("/en/coordinator/cooks/{cook_pk}/identity/987654/", "GET", AREA_A_NOT_FOUND),
     # Rejecting without a reason: the form with its error.

@@ -51,6 +51,7 @@ COORDINATOR_PATHS = (
     "templates/meals/matching/coordinator/",
     "templates/meals/matching/email/match_coordinator_",
     "templates/meals/records/",
+    "templates/meals/rights/closing/coordinator_close.html",
     "templates/meals/rights/consents/",
     "templates/meals/rights/email/",
     "templates/meals/rights/erasure/",

@@ -28,6 +28,26 @@ class CloseAccountForm(forms.Form):
     )
 
 
+class CloseForPersonForm(forms.Form):
+    """A coordinator closes a cook's account because the cook asked them to (on the phone, say)."""
+
+    channel = channel_field(
+        Channel.PHONE, help_text=_("How the cook asked you: on the phone, in person, or in writing online.")
+    )
+    reason = TextField(
+        label=_("Why are they leaving? (optional)"),
+        help_text=_("Recorded with each match that ends."),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("The reason must be %(limit_value)d characters or fewer")},
+    )
+    confirm = forms.BooleanField(
+        label=_("They asked us to close their account, and know they will not be able to sign in again"),
+        error_messages={"required": _("Confirm that they asked for this and know they will not be able to sign in")},
+    )
+
+
 class WithdrawConsentForm(forms.Form):
     """Which purpose the diner no longer agrees to: only those they agree to now are offered."""
 

@@ -26,6 +26,7 @@ urlpatterns = [
     # erasure_views). ---
     path("my-account/close/", closing_views.close_account, name="close_account"),
     path("my-account/closed/", closing_views.account_closed, name="account_closed"),
+    path("coordinator/cooks/<id:pk>/close/", closing_views.coordinator_close_cook, name="coordinator_close_cook"),
     path("coordinator/diners/<id:pk>/consents/", consents_views.diner_consents, name="coordinator_diner_consents"),
     path("coordinator/diners/<id:pk>/erasure/", erasure_views.diner_erasure, name="coordinator_diner_erasure"),
     path(

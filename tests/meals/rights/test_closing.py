@@ -3,6 +3,7 @@ area A's coordinator, who is told; her offer to another diner is withdrawn; the 
 called off; she cannot sign in again and her open session stops. Rita (a referrer) closing hers stops
 her acting for Edie. Coordinators' accounts are closed by an administrator."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -202,3 +203,84 @@ def test_a_coordinator_is_told_to_ask_an_administrator(coordinator_a, login_as):
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):
     assert client.get("/en/my-account/close/").status_code == 302
+
+
+# The coordinator's page: closing a cook's account for them ---------------------------------------------------
+
+
+def close_url(cook, lang: str = "en") -> str:
+    return f"/{lang}/coordinator/cooks/{cook.pk}/close/"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_cooks_page_links_to_closing_and_the_page_lists_their_matches(
+    matched, active_cook, coordinator_a, login_as, lang
+):
+    client = login_as(coordinator_a)
+    detail = client.get(f"/{lang}/coordinator/cooks/{active_cook.pk}/").content.decode()
+    assert f'id="close-account-link" href="{close_url(active_cook, lang)}"' in detail
+
+    html = client.get(close_url(active_cook, lang)).content.decode()
+    assert 'id="matches"' in html and "Edie" in html and "Bert X" not in html  # Bert's offer: his preferred name
+    assert html.count("<li><bdi>") == 2  # Edie's match and Bert's offer
+    assert 'name="channel" value="phone"' in html and 'id="not-allowed"' not in html
+    if lang == "ja":
+        assert "Edieさん" in html
+
+
+def test_closing_needs_the_confirmation_and_keeps_what_was_typed(active_cook, coordinator_a, login_as):
+    response = login_as(coordinator_a).post(close_url(active_cook), {"channel": "in_person", "reason": "Too busy"})
+    html = response.content.decode()
+
+    assert response.status_code == 200 and "There is a problem" in html
+    assert "Confirm that they asked for this and know they will not be able to sign in" in html
+    assert "Too busy</textarea>" in html and re.search(r'value="in_person"[^>]*checked', html)
+    assert User.objects.get(pk=active_cook.pk).closed_at is None
+
+
+def test_a_coordinator_closes_a_cooks_account_on_the_phone(
+    matched, active_cook, coordinator_a, login_as, django_capture_on_commit_callbacks
+):
+    match, offer = matched
+    client = login_as(coordinator_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(close_url(active_cook), {"channel": "phone", "reason": "Moving away", "confirm": "on"})
+
+    assert response.status_code == 302 and response.url == f"/en/coordinator/cooks/{active_cook.pk}/"
+    user = User.objects.get(pk=active_cook.pk)
+    assert user.closed_at is not None and user.is_active is False
+    match.refresh_from_db()
+    offer.refresh_from_db()
+    assert (match.status, match.reason, offer.status) == (Match.Status.ENDED, "Moving away", Match.Status.WITHDRAWN)
+    closed = AuditEntry.objects.get(action="account_closed")
+    assert (closed.actor, closed.channel, closed.detail["reason"]) == (coordinator_a, Channel.PHONE, "Moving away")
+    assert any(coordinator_a.email in message.to for message in mail.outbox)
+
+    page = client.get(response.url).content.decode()
+    assert "Cathy Cook’s account is closed." in page and 'id="account-closed"' in page
+    assert 'id="close-account-link"' not in page
+    # Closing again: the page says when it was closed, and a second post changes nothing.
+    again = client.get(close_url(active_cook)).content.decode()
+    assert 'id="not-allowed"' in again and 'name="confirm"' not in again
+    client.post(close_url(active_cook), {"channel": "phone", "confirm": "on"})
+    assert AuditEntry.objects.filter(action="account_closed").count() == 1
+
+
+def test_another_areas_coordinator_gets_not_found(active_cook, coordinator_b, login_as):
+    client = login_as(coordinator_b)
+    assert client.get(close_url(active_cook)).status_code == 404
+    assert client.post(close_url(active_cook), {"channel": "phone", "confirm": "on"}).status_code == 404
+    assert User.objects.get(pk=active_cook.pk).closed_at is None
+
+
+def test_a_cook_who_is_also_a_coordinator_is_closed_by_an_administrator(active_cook, coordinator_a, login_as):
+    User.objects.filter(pk=active_cook.pk).update(is_coordinator=True)
+    client = login_as(coordinator_a)
+    assert 'id="not-allowed"' in client.get(close_url(active_cook)).content.decode()
+    client.post(close_url(active_cook), {"channel": "phone", "confirm": "on"})
+    assert User.objects.get(pk=active_cook.pk).closed_at is None
+
+
+def test_only_coordinators_may_open_it(active_cook, cook, login_as, client):
+    assert login_as(cook).get(close_url(active_cook)).status_code in (302, 403, 404)
+    assert client.get(close_url(active_cook)).status_code == 302
