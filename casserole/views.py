@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from casserole import audit, rate_limits
-from casserole.retention import SCHEDULE
+from casserole.retention import SCHEDULE, kind
 
 
 @require_GET
@@ -20,7 +20,8 @@ def accessibility(request):
 @require_GET
 def privacy(request):
     # How long each kind of data is kept comes from the schedule the retention job applies, never a copy.
-    return render(request, "pages/privacy.html", {"retention": SCHEDULE})
+    context = {"retention": SCHEDULE, "identity_photo_days": kind("identity_photos").days}
+    return render(request, "pages/privacy.html", context)
 
 
 @require_GET

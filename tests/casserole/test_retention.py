@@ -102,6 +102,16 @@ def test_the_privacy_page_shows_the_schedule_with_the_configured_periods(client,
         assert "400" in kind("diner").period() and "1" in kind("audit").period()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "said"), [("en", "at the latest after 3 days."), ("ja", "遅くとも3日後には削除します。")]
+)
+def test_the_privacy_page_says_when_identity_photos_go_from_the_setting(client, settings, language, said):
+    settings.IDENTITY_IMAGE_RETENTION_DAYS = 3
+    page = client.get(f"/{language}/privacy/").content.decode()
+    assert said in page and "7日後" not in page and "after 7 days" not in page
+
+
 @pytest.mark.parametrize(("language", "shown"), [("en", "[erased]"), ("ja", "（消去済み）")])
 def test_an_erased_name_is_shown_in_the_readers_language_with_no_honorific(language, shown):
     """The stored placeholder (never translated) reads in the page's language wherever a name is shown:
