@@ -13,39 +13,48 @@ from meals.rights.closing import REASON_MAX_LENGTH
 from meals.rights.consents import PurposeState
 
 
-class CloseAccountForm(forms.Form):
+class _ClosingForm(forms.Form):
+    """Why the person is leaving (optional; kept with the matches that end) and the confirmation that they
+    will not be able to sign in again, worded by each form for whoever answers."""
+
     reason = TextField(
-        label=_("Why are you leaving? (optional)"),
-        help_text=_("This helps your coordinator. You do not have to say."),
         required=False,
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": _("The reason must be %(limit_value)d characters or fewer")},
     )
-    confirm = forms.BooleanField(
-        label=_("I understand that I will not be able to sign in again"),
-        error_messages={"required": _("Confirm that you understand you will not be able to sign in again")},
-    )
+    confirm = forms.BooleanField()
+    words: dict = {}  # reason, reason_help, confirm, confirm_error
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label, self.fields["reason"].help_text = self.words["reason"], self.words["reason_help"]
+        self.fields["confirm"].label = self.words["confirm"]
+        self.fields["confirm"].error_messages = {"required": self.words["confirm_error"]}
 
 
-class CloseForPersonForm(forms.Form):
+class CloseAccountForm(_ClosingForm):
+    words = {
+        "reason": _("Why are you leaving? (optional)"),
+        "reason_help": _("This helps your coordinator. You do not have to say."),
+        "confirm": _("I understand that I will not be able to sign in again"),
+        "confirm_error": _("Confirm that you understand you will not be able to sign in again"),
+    }
+
+
+class CloseForPersonForm(_ClosingForm):
     """A coordinator closes a cook's account because the cook asked them to (on the phone, say)."""
 
+    field_order = ["channel", "reason", "confirm"]
     channel = channel_field(
         Channel.PHONE, help_text=_("How the cook asked you: on the phone, in person, or in writing online.")
     )
-    reason = TextField(
-        label=_("Why are they leaving? (optional)"),
-        help_text=_("Recorded with each match that ends."),
-        required=False,
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": _("The reason must be %(limit_value)d characters or fewer")},
-    )
-    confirm = forms.BooleanField(
-        label=_("They asked us to close their account, and know they will not be able to sign in again"),
-        error_messages={"required": _("Confirm that they asked for this and know they will not be able to sign in")},
-    )
+    words = {
+        "reason": _("Why are they leaving? (optional)"),
+        "reason_help": _("Recorded with each match that ends."),
+        "confirm": _("They asked us to close their account, and know they will not be able to sign in again"),
+        "confirm_error": _("Confirm that they asked for this and know they will not be able to sign in"),
+    }
 
 
 class WithdrawConsentForm(forms.Form):
