@@ -116,6 +116,8 @@ _UK_PHONE = re.compile(r"0300|07700|020 ?7946")
 _DATE_WITH_SPACES = re.compile(r"\b\d{4} \d{1,2} \d{1,2}\b")
 _TWELVE_HOUR = re.compile(r"\d(?::\d\d)?\s?(?:am|pm)\b", re.IGNORECASE)
 _SPACE_BEFORE_SAN = re.compile(r"[ \u3000]さん")
+# さん or 様 (but not 様子, "how someone is") straight after %(name)s or {name}.
+_HONORIFIC_AFTER_PLACEHOLDER = re.compile(r"(?:%\(\w+\)s|\{\w+\})(?:さん|様(?!子))")
 
 
 def _catalogue():
@@ -175,6 +177,14 @@ def test_buttons_read_as_japanese():
 
 def test_san_has_no_space_before_it():
     assert _offending(lambda entry, text: bool(_SPACE_BEFORE_SAN.search(text))) == []
+
+
+def test_no_honorific_straight_after_a_placeholder():
+    """A name comes into a message already addressed (casserole.names: `addressed()`, the `honorific`
+    and `formally` filters, Diner.addressed), so the catalogue never adds さん or 様 after one: it
+    would double the honorific of a name that has one, or give one to a phrase (ほかのコーディネーター)."""
+    found = _offending(lambda entry, text: bool(_HONORIFIC_AFTER_PLACEHOLDER.search(text)))
+    assert found == [], f"address the name where it is passed, not in the catalogue: {found}"
 
 
 def test_brackets_are_full_width():

@@ -23,6 +23,7 @@ from accounts.people.access import (
 )
 from accounts.people.forms import InvitationAcceptForm, InviteCoordinatorForm, OneTimeCodeForm, ProfileForm
 from accounts.people.models import Area
+from casserole import names
 from casserole.access import coordinator_required
 
 
@@ -261,6 +262,9 @@ def remove_coordinator(request, pk: int):
     messages.success(
         request,
         _("%(name)s no longer coordinates %(area)s.")
-        % {"name": membership.user.full_name, "area": membership.area.display_name(request.LANGUAGE_CODE)},
+        % {
+            "name": names.addressed(membership.user.full_name),
+            "area": membership.area.display_name(request.LANGUAGE_CODE),
+        },
     )
     return redirect("coordinator:home")

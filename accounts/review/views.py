@@ -30,7 +30,7 @@ from accounts.review.access import (
     get_waiting_move_for_coordinator,
 )
 from accounts.review.forms import DecideIdentityForm, SeenInPersonForm
-from casserole import audit, status
+from casserole import audit, names, status
 from casserole.access import coordinator_required
 from casserole.fields import PlaceForm
 from training.selectors import latest_certificate
@@ -86,7 +86,7 @@ def identity_check(request, pk: int, check_pk: int):
         except onboarding_services.OnboardingError as error:
             form.add_error(None, str(error))
         else:
-            name = check.cook.full_name
+            name = names.addressed(check.cook.full_name)
             if form.approve:
                 messages.success(
                     request, _("Identity approved for %(name)s. The photo has been deleted.") % {"name": name}
@@ -160,7 +160,7 @@ def identity_in_person(request, pk: int):
         except onboarding_services.OnboardingError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Identity approved for %(name)s.") % {"name": cook.full_name})
+            messages.success(request, _("Identity approved for %(name)s.") % {"name": names.addressed(cook.full_name)})
             return redirect("coordinator:cook_detail", pk=cook.pk)
     return render(request, "accounts/review/in_person.html", {"cook": cook, "form": form})
 
@@ -197,7 +197,7 @@ def decide_move(request, pk: int, move_pk: int):
     except onboarding_services.OnboardingError as error:
         messages.error(request, str(error))
     else:
-        name = move.profile.user.full_name
+        name = names.addressed(move.profile.user.full_name)
         messages.success(
             request,
             _("%(name)s’s new address is confirmed. We have emailed them.") % {"name": name}
@@ -216,7 +216,10 @@ def approve_cook(request, pk: int):
     except onboarding_services.OnboardingError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("%(name)s is now an active cook. We have emailed them.") % {"name": cook.full_name})
+        messages.success(
+            request,
+            _("%(name)s is now an active cook. We have emailed them.") % {"name": names.addressed(cook.full_name)},
+        )
     return redirect("coordinator:cook_detail", pk=cook.pk)
 
 
@@ -230,7 +233,7 @@ def _status_change(request, pk: int, *, service, transition, template: str, labe
         context={"cook": cook, "profile": getattr(cook, "cook_profile", None)},
         label=label,
         help_text=_("The cook will see this."),
-        done=done % {"name": cook.full_name},
+        done=done % {"name": names.addressed(cook.full_name)},
         success_url=reverse("coordinator:cook_detail", kwargs={"pk": cook.pk}),
     )
 

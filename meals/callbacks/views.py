@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.people.help import help_for
+from casserole import names
 from casserole.access import coordinator_required
 from meals.callbacks import selectors, services
 from meals.callbacks.access import NO_CLUB_SESSION_KEY, SENT_SESSION_KEY, get_callback_for_coordinator
@@ -126,10 +127,12 @@ def callback(request, pk: int):
                         "You recorded the call with %(name)s. Now make their request for meals: what they "
                         "told us is filled in."
                     )
-                    % {"name": callback.name},
+                    % {"name": names.addressed(callback.name)},
                 )
                 return redirect("meals:request_step", step=next(iter(SECTIONS)))
-            messages.success(request, _("You recorded the call with %(name)s.") % {"name": callback.name})
+            messages.success(
+                request, _("You recorded the call with %(name)s.") % {"name": names.addressed(callback.name)}
+            )
             return redirect("coordinator:callbacks")
     return render(
         request,

@@ -20,7 +20,7 @@ from accounts.onboarding.models import CookProfile
 from accounts.people.access import can_manage_area
 from accounts.people.models import User
 from accounts.people.notices import notify_coordinators
-from casserole import audit, status
+from casserole import audit, names, status
 from casserole.errors import DomainError
 from casserole.mail import absolute_url, queue_templated_email
 from casserole.models import Channel
@@ -414,7 +414,7 @@ def _queue_referrer_email(match: Match, referrer: User, kind: str) -> None:
         context={
             "name": referrer.given_name or referrer.full_name,
             "diner_name": match.diner.addressed,
-            "cook_name": match.cook.given_name or _("a cook"),
+            "cook_name": names.AddressedName(match.cook.given_name) or _("a cook"),
             "kind": kind,
             "introduction_at": match.introduction_at,
             "url": absolute_url("meals:proxy_diner", referrer.preferred_language, pk=match.diner_id),

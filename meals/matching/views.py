@@ -30,6 +30,7 @@ from casserole import status
 from casserole.access import cook_required, coordinator_required
 from casserole.distances import format_distance
 from casserole.geocoding import round_distance
+from casserole.names import addressed
 from meals.diners import services
 from meals.diners.access import get_diner_for_coordinator
 from meals.diners.models import Allergen, Diner, Weekday
@@ -281,7 +282,7 @@ def _decide(request, match: Match, action: str, data) -> tuple[str | None, objec
     form = DeclineForm(data) if action == "decline" else ApproveForm(data)
     if not form.is_valid():
         return None, form
-    names = {"cook": match.cook.full_name, "diner": match.diner.addressed}
+    names = {"cook": addressed(match.cook.full_name), "diner": match.diner.addressed}
     try:
         if action == "approve":
             matching.approve_match(by=request.user, match=match, request=request)
@@ -345,7 +346,7 @@ def introduction(request, pk: int):
             messages.success(
                 request,
                 _("Introduction arranged. We have emailed %(cook)s and the people acting for %(diner)s.")
-                % {"cook": match.cook.full_name, "diner": match.diner.addressed},
+                % {"cook": addressed(match.cook.full_name), "diner": match.diner.addressed},
             )
             return redirect("meals:coordinator_match", pk=match.pk)
     context = {"match": match, "diner": match.diner, "area": match.diner.area, "form": form}
@@ -386,7 +387,7 @@ def change_status(request, pk: int, action: str):
     texts = CHANGES.get(action)
     if texts is None:
         raise Http404
-    names = {"cook": match.cook.full_name, "diner": match.diner.addressed}
+    names = {"cook": addressed(match.cook.full_name), "diner": match.diner.addressed}
     if action not in match_selectors.allowed_changes(match):
         messages.error(request, _("This match cannot be changed that way now."))
         return redirect("meals:coordinator_match", pk=match.pk)
@@ -428,7 +429,7 @@ def second_cook(request, pk: int):
         except MatchError as error:
             form.add_error(None, str(error))
         else:
-            names = {"cook": cook.full_name, "diner": diner.addressed}
+            names = {"cook": addressed(cook.full_name), "diner": diner.addressed}
             if added.additional:
                 done = _("%(cook)s will also cook for %(diner)s. We have emailed the cook.") % names
             else:

@@ -25,6 +25,7 @@ from casserole import status
 from casserole.access import coordinator_required
 from casserole.channels import CHANNEL_FIELD, add_channel_field
 from casserole.models import Channel
+from casserole.names import addressed
 from meals.diners import selectors, services
 from meals.diners.access import get_diner_for_coordinator, get_proxy_for_coordinator
 from meals.diners.forms import PlaceDinerForm, ScopesForm
@@ -281,7 +282,7 @@ def proxy_scope(request, pk: int, access_pk: int):
     except ReferralError as error:
         messages.error(request, str(error))
     else:
-        name = access.referrer.full_name or access.referrer.email
+        name = addressed(access.referrer.full_name or access.referrer.email)
         messages.success(request, _("You changed what %(name)s may do for the diner.") % {"name": name})
     return redirect("meals:coordinator_diner", pk=diner.pk)
 
@@ -296,7 +297,7 @@ def proxy_revoke(request, pk: int, access_pk: int):
     except ReferralError as error:
         messages.error(request, str(error))
     else:
-        name = access.referrer.full_name or access.referrer.email
+        name = addressed(access.referrer.full_name or access.referrer.email)
         messages.success(request, _("%(name)s can no longer act for the diner.") % {"name": name})
     return redirect("meals:coordinator_diner", pk=diner.pk)
 

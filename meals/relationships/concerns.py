@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from accounts.people.access import areas_for_coordinator, can_manage_area
 from accounts.people.models import Area, User
 from accounts.people.selectors import coordinators_of
-from casserole import audit
+from casserole import audit, names
 from casserole.mail import absolute_url, queue_templated_email
 from casserole.models import Channel, Country
 from casserole.phones import phone_for_display
@@ -250,7 +250,11 @@ def acknowledge_concern(*, by: User, concern: Concern, request=None) -> Concern:
         if concern.status == Concern.Status.CLOSED:
             raise RelationshipError(_("This concern has been closed."))
         if concern.status == Concern.Status.ACKNOWLEDGED:
-            name = concern.acknowledged_by.full_name if concern.acknowledged_by else _("another coordinator")
+            name = (
+                names.addressed(concern.acknowledged_by.full_name)
+                if concern.acknowledged_by
+                else _("another coordinator")
+            )
             raise RelationshipError(_("%(name)s is already looking at this concern.") % {"name": name})
         concern.status, concern.acknowledged_by, concern.acknowledged_at = (
             Concern.Status.ACKNOWLEDGED,

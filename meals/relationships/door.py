@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from accounts.people.access import areas_for_coordinator
 from accounts.people.models import User
 from accounts.people.notices import notify_coordinators
-from casserole import audit
+from casserole import audit, names
 from casserole.phones import normalise_phone
 from casserole.templatetags.casserole_tags import time_of_day
 from casserole.texts import queue_text
@@ -219,7 +219,7 @@ def acknowledge_door_case(*, by: User, case: DoorCase, request=None, now: dateti
         if not case.is_open:
             raise RelationshipError(_("This case is closed."))
         if case.acknowledged_at is not None:
-            name = case.acknowledged_by.full_name if case.acknowledged_by else _("Another coordinator")
+            name = names.addressed(case.acknowledged_by.full_name) if case.acknowledged_by else _("Another coordinator")
             raise RelationshipError(_("%(name)s is already dealing with it.") % {"name": name})
         case.acknowledged_by, case.acknowledged_at = by, now
         case.save(update_fields=["acknowledged_by", "acknowledged_at"])

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from accounts.people.models import User
 from accounts.people.notices import notify_coordinators
-from casserole import audit
+from casserole import audit, names
 from casserole.mail import absolute_url, queue_templated_email
 from casserole.models import Channel, OutboundEmail
 from meals.diners.access import get_proxy_for_referrer
@@ -419,7 +419,7 @@ def _email_ask(match: Match, side: str, recipient: User) -> OutboundEmail:
             absolute_url("meals:proxy_feedback", language, pk=diner.pk, match_pk=match.pk),
         )
     with translation.override(language):
-        cook_name = _name(match.cook) or _("their cook")
+        cook_name = names.addressed(_name(match.cook)) or _("their cook")
     return queue_templated_email(
         to=recipient.email,
         template=template,

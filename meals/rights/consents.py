@@ -137,7 +137,7 @@ def withdraw_consent(
     stopped = WITHDRAW[purpose](diner, by, channel, now)
     if stopped is None:
         raise RightsError(
-            _("%(name)s had not agreed to this, so there is nothing to withdraw.") % {"name": diner.preferred_name}
+            _("%(name)s had not agreed to this, so there is nothing to withdraw.") % {"name": diner.addressed}
         )
     withdrawal = ConsentWithdrawal.objects.create(
         diner=diner, purpose=purpose, channel=channel, withdrawn_by=by, withdrawn_at=now
@@ -207,7 +207,7 @@ def agree_to_phone_calls(*, diner: Diner, by: User, channel: str, request=None) 
         raise RightsError(_("Select how you are recording this"))
     diner = Diner.objects.select_for_update(of=("self",)).select_related("area").get(pk=diner.pk)
     if diner.phone_calls_withdrawn_at is None:
-        raise RightsError(_("%(name)s already agrees to phone calls.") % {"name": diner.preferred_name})
+        raise RightsError(_("%(name)s already agrees to phone calls.") % {"name": diner.addressed})
     diner.phone_calls_withdrawn_at = None
     diner.save(update_fields=["phone_calls_withdrawn_at", "updated_at"])
     audit.record(

@@ -120,7 +120,7 @@ def record_erasure_request(
     if received_on > now.astimezone(ZoneInfo(zone)).date():
         raise RightsError(_("The date they asked must be today or in the past"))
     received_at = datetime.combine(received_on, time.min, tzinfo=ZoneInfo(zone))
-    taken = _("An erasure request for %(name)s is already open.") % {"name": diner.preferred_name}
+    taken = _("An erasure request for %(name)s is already open.") % {"name": diner.addressed}
     if ErasureRequest.objects.filter(diner=diner, status=ErasureRequest.Status.OPEN).exists():
         raise RightsError(taken)
     try:

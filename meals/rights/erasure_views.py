@@ -57,7 +57,7 @@ def diner_erasure(request, pk: int):
         except RightsError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("Erasure request recorded for %(name)s.") % {"name": diner.preferred_name})
+            messages.success(request, _("Erasure request recorded for %(name)s.") % {"name": diner.addressed})
             return redirect("meals:coordinator_diner_erasure", pk=diner.pk)
     return _page(request, diner, form)
 

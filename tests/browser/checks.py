@@ -25,13 +25,15 @@ def static_problems(page, lang: str) -> list[str]:
 
 
 # What a Japanese page must never show (issue 19): the UK help line, an honorific after a space or twice,
-# and the words docs/glossary.md retired (tests/test_japanese_catalogue.py guards the catalogue itself;
-# this catches what code and templates put together).
+# a stand-in for a name (料理ボランティア, だれか) addressed as if it were one, and the words
+# docs/glossary.md retired. tests/test_japanese_catalogue.py guards the catalogue itself (no さん after a
+# placeholder: names come addressed by casserole.names); this catches what code and templates put together.
 JAPANESE_NEVER = (
     (re.compile(r"0300 ?123 ?4567|\+44"), "the UK help line"),
     (re.compile(r"[ \u3000](さん|様)(?![A-Za-z])"), "a space before さん or 様"),
     (re.compile(r"さんさん|様様|さん様|様さん"), "an honorific twice"),
     (re.compile(r"お年寄り|紹介者|英国|あなたの|よくできました"), "a retired word (docs/glossary.md)"),
+    (re.compile(r"(料理ボランティア|コーディネーター|だれか)(さん|様)"), "a stand-in for a name given an honorific"),
 )
 
 

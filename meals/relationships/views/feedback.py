@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from casserole import names
 from casserole.access import cook_required, coordinator_required
 from casserole.models import Channel
 from meals.matching.access import get_match_for_cook, get_match_for_coordinator
@@ -75,7 +76,7 @@ def cook(request, pk: int):
 def proxy(request, pk: int, match_pk: int):
     access, match = feedback.get_match_for_feedback_proxy(request.user, pk, match_pk)
     occasion = _occasion(match, Feedback.Side.DINER)
-    cook_name = match.cook.given_name
+    cook_name = names.addressed(match.cook.given_name)
     data = request.POST if request.method == "POST" else None
     form = DinerFeedbackForm(data, cook_name=cook_name, initial={"occasion": occasion})
     if data is not None and form.is_valid() and _give(request, form, match, Feedback.Side.DINER, Channel.WEB):
@@ -99,7 +100,9 @@ def coordinator(request, pk: int):
     match = get_match_for_coordinator(request.user, pk)
     occasion = _occasion(match, Feedback.Side.DINER)
     data = request.POST if request.method == "POST" else None
-    form = CoordinatorFeedbackForm(data, cook_name=match.cook.given_name, initial={"occasion": occasion})
+    form = CoordinatorFeedbackForm(
+        data, cook_name=names.addressed(match.cook.given_name), initial={"occasion": occasion}
+    )
     valid = data is not None and form.is_valid()
     if valid and _give(request, form, match, Feedback.Side.DINER, form.cleaned_data["channel"]):
         return redirect("meals:coordinator_feedback", pk=match.pk)

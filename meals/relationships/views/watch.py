@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from casserole import names
 from casserole.access import coordinator_required
 from casserole.models import Channel
 from meals.diners.access import get_diner_for_coordinator, get_proxy_for_referrer
@@ -37,13 +38,13 @@ def _add(request, form, diner, channel: str) -> bool:
     messages.success(
         request,
         _("%(name)s will get reports about %(diner)s. We have emailed them to say so.")
-        % {"name": recipient.name, "diner": diner.addressed},
+        % {"name": names.addressed(recipient.name), "diner": diner.addressed},
     )
     return True
 
 
 def _stopped(request, recipient) -> None:
-    messages.success(request, _("%(name)s will not get any more reports.") % {"name": recipient.name})
+    messages.success(request, _("%(name)s will not get any more reports.") % {"name": names.addressed(recipient.name)})
 
 
 def _listed(diner) -> dict:

@@ -6,14 +6,16 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
+from casserole.names import addressed
 from tests.factories import PASSWORD, add_totp
 
 pytestmark = pytest.mark.django_db
 
 
 def signed_in_as(language: str, name: str) -> str:
+    """The banner's words, with the name as the page addresses it (花子さん in Japanese)."""
     with translation.override(language):
-        return translation.gettext("You are signed in as %(name)s.") % {"name": name}
+        return translation.gettext("You are signed in as %(name)s.") % {"name": addressed(name, language=language)}
 
 
 def sign_in_and_follow(person, language: str = "en") -> tuple[str, str]:

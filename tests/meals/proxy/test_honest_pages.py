@@ -266,7 +266,7 @@ def test_the_card_names_the_cook_and_gives_the_first_visit(login_as, referrer, c
     )
 
     for language, side in sides(card(client, url)).items():
-        assert t(language, "Your cook is %(cook)s.", cook="<bdi>Cathy</bdi>") in side
+        assert t(language, "Your cook is %(cook)s.", cook=f"<bdi>{addressed('Cathy', language=language)}</bdi>") in side
         assert (
             t(
                 language,

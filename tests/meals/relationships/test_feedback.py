@@ -229,7 +229,7 @@ def test_the_referrer_gives_edies_feedback(login_as, giving, diner, match, langu
         in html
     )
     assert t(language, "After the first meal") in html
-    assert t(language, "Do you consider %(cook)s a friend?", cook="Cathy") in html
+    assert t(language, "Do you consider %(cook)s a friend?", cook=addressed("Cathy", language=language)) in html
     assert f'href="/{language}/diners/{diner.pk}/matches/{match.pk}/change/"' in html
     assert 'name="occasion" value="meal-1"' in html
 
