@@ -414,7 +414,7 @@ def _queue_referrer_email(match: Match, referrer: User, kind: str) -> None:
         context={
             "name": referrer.given_name or referrer.full_name,
             "diner_name": match.diner.addressed,
-            "cook_name": names.AddressedName(match.cook.given_name) or _("a cook"),
+            "cook_name": names.AddressedName(match.cook.given_name) or gettext_lazy("a cook"),  # in their language
             "kind": kind,
             "introduction_at": match.introduction_at,
             "url": absolute_url("meals:proxy_diner", referrer.preferred_language, pk=match.diner_id),

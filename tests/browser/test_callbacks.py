@@ -12,6 +12,7 @@ import re
 import pytest
 from django.utils import translation
 
+from casserole.names import addressed
 from casserole.phones import phone_for_display
 from meals.callbacks.models import CallbackRequest
 from tests.browser.checks import audit, error_summary_problems
@@ -155,7 +156,8 @@ def test_someone_without_an_account_asks_to_be_phoned_and_the_coordinator_record
     other.fill("#id_note", person["note"])
     submit_main_form(other)
     assert url_path(other) == world.path("/coordinator/call-backs/")
-    assert t(lang, "You recorded the call with %(name)s.", name=person["name"]) in banner(other)
+    called = addressed(person["name"], language=lang)
+    assert t(lang, "You recorded the call with %(name)s.", name=called) in banner(other)
     assert other.locator("#waiting-count").inner_text().strip() == "0"
     _audit(other, lang=lang, console=other_console)
     callback.refresh_from_db()

@@ -6,6 +6,7 @@ import pytest
 
 from accounts.onboarding.models import CookProfile
 from casserole.models import PostcodeCentroid
+from casserole.names import addressed
 from tests.browser.checks import audit
 from tests.browser.support import banner, click, make_world, submit_main_form, t, url_path
 from tests.browser.test_matching import COOKS
@@ -74,7 +75,8 @@ def test_a_cooks_long_move_waits_for_the_coordinator_who_confirms_it(request, op
     audit(coordinator_page, lang=lang, console=coordinator_console)
     click(coordinator_page, '#waiting-move button[value="confirm"]')
     assert url_path(coordinator_page) == world.path(f"/coordinator/cooks/{cook.pk}/")
-    confirmed = t(lang, "%(name)s’s new address is confirmed. We have emailed them.", name=cook.full_name)
+    name = addressed(cook.full_name, language=lang)
+    confirmed = t(lang, "%(name)s’s new address is confirmed. We have emailed them.", name=name)
     assert confirmed in banner(coordinator_page)
     assert coordinator_page.locator("#waiting-move").count() == 0
     audit(coordinator_page, lang=lang, console=coordinator_console)

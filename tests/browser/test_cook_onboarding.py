@@ -20,6 +20,7 @@ from accounts.onboarding.stripe_identity import stripe_error_message
 from accounts.people.access import can_manage_area
 from accounts.people.models import Area, User
 from accounts.review import services as review_services
+from casserole.names import addressed
 from tests.browser.checks import audit, error_summary_problems
 from tests.browser.support import World, banner, click, make_world, summary_links, t, url_path
 from tests.factories import UserFactory, loaded_course
@@ -255,9 +256,8 @@ def test_a_cook_fills_in_the_profile_sends_a_photo_and_is_approved(
     audit(other, lang=lang, console=other_console)
     click(other, 'main form:has(input[name="decision"][value="approve"]) button[type=submit]')
     assert url_path(other) == world.path("/coordinator/identity/")
-    assert t(lang, "Identity approved for %(name)s. The photo has been deleted.", name=person["full_name"]) in banner(
-        other
-    )
+    name = addressed(person["full_name"], language=lang)
+    assert t(lang, "Identity approved for %(name)s. The photo has been deleted.", name=name) in banner(other)
     assert other.locator("#waiting-count").inner_text().strip() == "0"
     audit(other, lang=lang, console=other_console)
 
@@ -276,7 +276,8 @@ def test_a_cook_fills_in_the_profile_sends_a_photo_and_is_approved(
     audit(other, lang=lang, console=other_console)
     click(other, f'main form[action="{world.path(f"/coordinator/cooks/{cook.pk}/approve/")}"] button')
     assert url_path(other) == world.path(f"/coordinator/cooks/{cook.pk}/")
-    assert t(lang, "%(name)s is now an active cook. We have emailed them.", name=person["full_name"]) in banner(other)
+    name = addressed(person["full_name"], language=lang)
+    assert t(lang, "%(name)s is now an active cook. We have emailed them.", name=name) in banner(other)
     audit(other, lang=lang, console=other_console)
 
     page.reload()
@@ -319,9 +320,8 @@ def test_a_rejected_photo_tells_the_cook_why_then_a_coordinator_sees_the_documen
     other.fill("#id_reason", REASON[lang])
     click(other, 'main form:has(input[name="decision"][value="reject"]) button[type=submit]')
     assert url_path(other) == world.path("/coordinator/identity/")
-    assert t(lang, "Identity not approved for %(name)s. We have told them why.", name=person["full_name"]) in banner(
-        other
-    )
+    name = addressed(person["full_name"], language=lang)
+    assert t(lang, "Identity not approved for %(name)s. We have told them why.", name=name) in banner(other)
     check.refresh_from_db()
     assert (check.status, check.image_name) == (IdentityCheck.Status.REJECTED, "")
 
@@ -355,7 +355,8 @@ def test_a_rejected_photo_tells_the_cook_why_then_a_coordinator_sees_the_documen
     other.check("#id_confirmed")
     click(other, "main form button[type=submit]")
     assert url_path(other) == world.path(f"/coordinator/cooks/{cook.pk}/")
-    assert t(lang, "Identity approved for %(name)s.", name=person["full_name"]) in banner(other)
+    name = addressed(person["full_name"], language=lang)
+    assert t(lang, "Identity approved for %(name)s.", name=name) in banner(other)
     audit(other, lang=lang, console=other_console)
 
     page.reload()
@@ -538,7 +539,9 @@ def test_a_cook_off_the_map_is_placed_then_suspended_and_reactivated_with_reason
     other.fill("#id_reason", REACTIVATE_REASON[lang])
     click(other, "main form button[type=submit]")
     assert url_path(other) == world.path(detail)
-    assert t(lang, "%(name)s is active again. We have emailed them.", name=person["full_name"]) in banner(other)
+    assert t(
+        lang, "%(name)s is active again. We have emailed them.", name=addressed(person["full_name"], language=lang)
+    ) in banner(other)
     audit(other, lang=lang, console=other_console)
 
     page.reload()

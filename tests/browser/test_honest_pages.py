@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import formats, timezone, translation
 
 from accounts.review import services as review_services
+from casserole.names import addressed
 from casserole.templatetags.casserole_tags import day, when
 from meals.diners.models import Diner
 from meals.matching import services as matching
@@ -227,7 +228,7 @@ def test_a_referrers_pages_promise_only_what_exists(request, open_page, lang, wi
     click(page, f'main a[href="{world.path(f"/diners/{diner.pk}/card/")}"]')
     for side in ("en", "ja"):
         text = _text(page, f'section[aria-labelledby="card-{side}-title"]')
-        assert t(side, "Your cook is %(cook)s.", cook=given) in text
+        assert t(side, "Your cook is %(cook)s.", cook=addressed(given, language=side)) in text
         assert (
             t(
                 side,
@@ -269,7 +270,8 @@ def test_the_code_page_does_not_say_the_coordinator_is_signed_in(request, open_p
     assert url_path(page) == world.path("/account/two-factor/")
     assert page.locator(".govuk-notification-banner").count() == 0
     main = page.locator("main").inner_text()
-    assert t(lang, "You are signed in as %(name)s.", name=world.coordinator.full_name) not in main
+    signed_in = t(lang, "You are signed in as %(name)s.", name=addressed(world.coordinator.full_name, language=lang))
+    assert signed_in not in main
     assert "Successfully signed in" not in main
     audit(page, lang=lang, console=console)
 

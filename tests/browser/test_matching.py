@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from accounts.onboarding.eligibility import Blocker
 from accounts.people.models import User
 from casserole.distances import DistanceUnit, format_distance
+from casserole.names import addressed
 from meals.diners import services
 from meals.diners.models import Diner
 from meals.matching import services as matching
@@ -345,7 +346,10 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
     _action(other, "approve")
     assert url_path(other) == world.path(f"/coordinator/matches/{match.pk}/")
     assert t(
-        lang, "You approved %(cook)s to cook for %(diner)s. We have emailed the cook.", cook=cook.full_name, diner=name
+        lang,
+        "You approved %(cook)s to cook for %(diner)s. We have emailed the cook.",
+        cook=addressed(cook.full_name, language=lang),
+        diner=name,
     ) in banner(other)
     match.refresh_from_db()
     assert match.status == Match.Status.APPROVED
@@ -389,7 +393,7 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
     assert t(
         lang,
         "Introduction arranged. We have emailed %(cook)s and the people acting for %(diner)s.",
-        cook=cook.full_name,
+        cook=addressed(cook.full_name, language=lang),
         diner=name,
     ) in banner(other)
     match.refresh_from_db()
@@ -403,7 +407,10 @@ def test_a_cook_finds_a_diner_offers_and_sees_the_address_only_while_matched(
     # The introduction happened: the match is active.
     _action(other, "introduced")
     assert t(
-        lang, "The introduction is done: %(cook)s and %(diner)s are matched.", cook=cook.full_name, diner=name
+        lang,
+        "The introduction is done: %(cook)s and %(diner)s are matched.",
+        cook=addressed(cook.full_name, language=lang),
+        diner=name,
     ) in banner(other)
     match.refresh_from_db()
     assert match.status == Match.Status.ACTIVE
@@ -555,7 +562,7 @@ def test_a_referrer_asks_to_pause_a_match_and_the_coordinator_sees_the_request(r
     assert other.locator("#changes-count").inner_text().strip() == "1"
     row = other.locator("#changes tbody tr").first.inner_text()
     assert world.data["answers"]["preferred_name"] in row and cook.full_name in row
-    assert t(lang, "%(name)s, for the diner", name=world.referrer.full_name) in row
+    assert t(lang, "%(name)s, for the diner", name=addressed(world.referrer.full_name, language=lang)) in row
     audit(other, lang=lang, console=other_console)
     click(other, f'#changes a[href="{world.path(f"/coordinator/matches/{match.pk}/")}"]')
     assert PAUSE_REASON in other.locator("#change-request").inner_text()

@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from casserole.names import addressed
 from casserole.phones import phone_for_display
 from meals.diners.models import ProxyAccess
 from meals.referrals import services
@@ -487,7 +488,8 @@ def test_a_proxy_does_what_their_scope_allows_and_is_refused_the_rest(
     other.check(f'input[name="proxy-{access.pk}-scopes"][value="can_edit_details"]')
     click(other, f'main form[action="{world.path(f"/coordinator/diners/{pk}/proxies/{access.pk}/")}"] button')
     assert url_path(other) == world.path(f"/coordinator/diners/{pk}/")
-    assert t(lang, "You changed what %(name)s may do for the diner.", name=world.referrer.full_name) in banner(other)
+    referrer = addressed(world.referrer.full_name, language=lang)
+    assert t(lang, "You changed what %(name)s may do for the diner.", name=referrer) in banner(other)
     assert other.is_checked(f'input[name="proxy-{access.pk}-scopes"][value="can_edit_details"]')
     _audit(other, lang=lang, console=other_console)
 
@@ -517,7 +519,8 @@ def test_a_proxy_does_what_their_scope_allows_and_is_refused_the_rest(
     # The coordinator revokes the access: the referrer's next click finds nothing there.
     other.reload()
     click(other, f'main form[action="{world.path(f"/coordinator/diners/{pk}/proxies/{access.pk}/revoke/")}"] button')
-    assert t(lang, "%(name)s can no longer act for the diner.", name=world.referrer.full_name) in banner(other)
+    referrer = addressed(world.referrer.full_name, language=lang)
+    assert t(lang, "%(name)s can no longer act for the diner.", name=referrer) in banner(other)
     console.expected_failures.add(live_server.url + world.path(f"/diners/{pk}/"))
     response = page.reload()
     assert response.status == 404

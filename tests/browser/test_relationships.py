@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from casserole.models import Channel
+from casserole.names import addressed
 from meals.diners import services as diner_services
 from meals.diners.models import Diner
 from meals.referrals import services as referrals_services
@@ -382,7 +383,7 @@ def test_the_relationship_log_from_visit_to_timeline(request, open_page, lang):
     submit_form(other, "#id_name")
     assert url_path(other) == world.path(f"/coordinator/diners/{diner.pk}/watch/")
     added = "%(name)s will get reports about %(diner)s. We have emailed them to say so."
-    assert t(lang, added, name=daughter["name"], diner=name) in banner(other)
+    assert t(lang, added, name=addressed(daughter["name"], language=lang), diner=name) in banner(other)
     recipient = WatchRecipient.objects.get(diner=diner)
     assert (recipient.shared_items, recipient.frequency, recipient.approved_channel, recipient.language) == (
         ["eating"],

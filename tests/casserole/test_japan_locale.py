@@ -15,7 +15,9 @@ from casserole.models import OutboundEmail
 from casserole.names import AddressedName, addressed
 from casserole.phones import PHONE_EXAMPLE_ERROR
 from meals.diners.models import Diner
+from meals.matching import services as matching
 from meals.matching.forms import IntroductionForm
+from meals.matching.models import Match
 from meals.referrals.forms import SECTIONS
 from meals.referrals.models import Referral
 from meals.relationships import watch
@@ -25,6 +27,7 @@ from tests.factories import (
     AreaFactory,
     CoordinatorFactory,
     DinerFactory,
+    MatchFactory,
     ProxyAccessFactory,
     UserFactory,
     add_totp,
@@ -262,6 +265,42 @@ def test_a_japanese_referrers_email_about_the_diner_adds_san_and_gives_the_clubs
     email = OutboundEmail.objects.get(to="taro@example.org")
     assert "花子さん" in email.subject + email.body and " さん" not in email.body
     assert SETAGAYA_PHONE in email.body and settings.HELP_PHONE not in email.body
+
+
+def test_a_cook_is_addressed_once_in_japanese_and_left_as_typed_in_english():
+    """The catalogue adds no さん of its own (tests/test_japanese_catalogue.py): the page addresses the name."""
+    area = setagaya()
+    match = MatchFactory(diner=hanako(area), cook=UserFactory(full_name="田中 一郎", is_cook=True, home_area=area))
+    client = verified_client(coordinator_of(area))
+    for language, title in (("ja", "田中 一郎さんと花子さん"), ("en", "田中 一郎 and 花子")):
+        html = client.get(f"/{language}/coordinator/matches/{match.pk}/").content.decode()
+        assert text_of(html[html.index("<title>") : html.index("</title>")]).startswith(title), html
+        assert "さんさん" not in html
+
+
+@pytest.mark.parametrize(
+    ("full_name", "cook"),
+    [
+        ("田中 一郎", "一郎さん"),  # the given name, addressed
+        ("田中一郎", "料理ボランティア"),  # no given name to show: the stand-in takes no さん
+    ],
+)
+def test_a_japanese_referrers_email_addresses_the_cook_but_not_the_stand_in(full_name, cook):
+    area = setagaya()
+    diner = hanako(area)
+    referrer = UserFactory(full_name="山田 太郎", is_referrer=True, home_area=area, preferred_language="ja")
+    ProxyAccessFactory(diner=diner, referrer=referrer)
+    match = MatchFactory(
+        diner=diner, cook=UserFactory(full_name=full_name, is_cook=True, home_area=area), status=Match.Status.ACTIVE
+    )
+    matching.change_match(by=coordinator_of(area), match=match, action="pause", reason="旅行中")
+
+    body = OutboundEmail.objects.get(to=referrer.email).body
+    assert body.startswith("太郎様")  # a letter's greeting: 様, from the formally filter
+    with translation.override("ja"):
+        paused = translation.gettext("%(diner_name)s's meals with %(cook_name)s are paused for now.")
+    assert paused % {"diner_name": "花子さん", "cook_name": cook} in body
+    assert "料理ボランティアさん" not in body
 
 
 # 7. Welfare practice -------------------------------------------------------------------------------------

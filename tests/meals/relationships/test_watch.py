@@ -437,7 +437,7 @@ def test_the_report_is_in_the_recipients_language_and_the_areas_time_zone(
 
     body = to("sarah@example.org")[0].body
     assert "2026年2月11日" in body
-    assert t("ja", "Hello %(name)s,", name="Sarah Bennett") in body
+    assert t("ja", "Hello %(name)s,", name=addressed("Sarah Bennett", language="ja", formal=True)) in body  # 様
 
 
 @pytest.mark.parametrize("recipients", [1, 20])
