@@ -403,8 +403,8 @@ def test_erasing_a_diner_takes_as_many_queries_with_1_meal_as_with_20(area_a):
 @pytest.mark.parametrize(("language", "shown"), [("en", "[erased]"), ("ja", "（消去済み）")])
 def test_pages_show_the_erased_placeholder_in_the_readers_language(world, login_as, coordinator_a, language, shown):
     """What an erased name is stored as ("[erased]") reads in the page's language on the diner's record
-    and the match's page, and the diner's name (casserole.names) gets no honorific: nobody is left to
-    address. (A cook's name still takes さん from the catalogue entries around it, as every cook's does.)"""
+    and the match's page, and neither the diner's nor the cook's name (casserole.names) gets an
+    honorific: nobody is left to address."""
     erase_user(user=world["cook"], by=None, reason=ErasureReason.RETENTION)
     erase_diner(diner=world["diner"], by=coordinator_a, reason=ErasureReason.REQUEST)
     client = login_as(coordinator_a)
@@ -414,5 +414,5 @@ def test_pages_show_the_erased_placeholder_in_the_readers_language(world, login_
         assert f"<bdi>{shown}</bdi>" in html
     if language == "ja":
         assert ERASED not in record and ERASED not in match
-        assert f"{shown}さん" not in record
-        assert f"と{shown} – " in match  # the diner, after the cook, in the page's title
+        assert f"{shown}さん" not in record and f"{shown}さん" not in match
+        assert f"<title>{shown}と{shown} – " in match  # the cook and the diner, in the page's title
