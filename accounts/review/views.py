@@ -178,7 +178,9 @@ def place_cook(request, pk: int):
         except onboarding_services.OnboardingError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("%(name)s has been placed on the map.") % {"name": profile.user.full_name})
+            messages.success(
+                request, _("%(name)s has been placed on the map.") % {"name": names.addressed(profile.user.full_name)}
+            )
             return redirect("coordinator:cook_detail", pk=profile.user_id)
     return render(request, "accounts/review/place.html", {"cook": profile.user, "profile": profile, "form": form})
 

@@ -497,7 +497,9 @@ def test_a_cook_off_the_map_is_placed_then_suspended_and_reactivated_with_reason
     other.fill("#id_latitude", latitude)
     click(other, "main form button[type=submit]")
     assert url_path(other) == world.path(detail)
-    assert t(lang, "%(name)s has been placed on the map.", name=person["full_name"]) in banner(other)
+    assert t(
+        lang, "%(name)s has been placed on the map.", name=addressed(person["full_name"], language=lang)
+    ) in banner(other)
     location = other.locator("#location-heading + dl").inner_text()
     assert t(lang, "Placed") in location and neighbourhood in location
     audit(other, lang=lang, console=other_console)
