@@ -178,7 +178,7 @@ def _tell_coordinators(user: User, matches: list[Match], accesses: list[ProxyAcc
             "was_cook": bool(matches),
             "matches": [
                 {
-                    "diner_name": match.diner.preferred_name,
+                    "diner_name": match.diner.addressed,
                     "ended": match.status == Match.Status.ENDED,
                     "link": absolute_url("meals:coordinator_match", language, pk=match.pk),
                 }
@@ -187,7 +187,7 @@ def _tell_coordinators(user: User, matches: list[Match], accesses: list[ProxyAcc
             ],
             "diners": [
                 {
-                    "diner_name": access.diner.preferred_name,
+                    "diner_name": access.diner.addressed,
                     "link": absolute_url("meals:coordinator_diner", language, pk=access.diner_id),
                 }
                 for access in accesses

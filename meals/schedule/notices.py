@@ -8,10 +8,11 @@ coordinator: the coordinators' email says so, and their week page flags the meal
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.people.models import User
 from accounts.people.notices import notify_coordinators
+from casserole import names
 from casserole.mail import absolute_url, queue_templated_email
 from meals.diners.models import ProxyAccess
 from meals.schedule.models import Meal, MealSeries
@@ -49,7 +50,8 @@ def tell_diner_side(meal: Meal, kind: str, *, series: bool = False) -> int:
                 context={
                     "name": _name(referrer),
                     "diner_name": meal.match.diner.addressed,
-                    "cook_name": _name(meal.cook) or _("their cook"),
+                    # Addressed, or the stand-in in the referrer's language (the email is rendered in it).
+                    "cook_name": names.AddressedName(_name(meal.cook)) or gettext_lazy("their cook"),
                     "kind": kind,
                     "series": series,
                     "can_confirm": access.can_confirm_meals,
@@ -74,7 +76,7 @@ def tell_diner_side_series_ended(series: MealSeries) -> int:
             context={
                 "name": _name(referrer),
                 "diner_name": series.match.diner.addressed,
-                "cook_name": _name(series.match.cook) or _("their cook"),
+                "cook_name": names.AddressedName(_name(series.match.cook)) or gettext_lazy("their cook"),
                 "url": absolute_url("meals:proxy_schedule", language, pk=series.match.diner_id),
             },
             language=language,

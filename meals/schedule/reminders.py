@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from casserole import allergens as allergen_table
+from casserole import names
 from casserole.mail import absolute_url, queue_templated_email
 from casserole.models import OutboundEmail
 from meals.diners.models import Diner, ProxyAccess
@@ -149,7 +150,7 @@ def _email_proxy(meal: Meal, access: ProxyAccess) -> OutboundEmail:
     referrer, diner = access.referrer, meal.match.diner
     language = referrer.preferred_language
     with translation.override(language):
-        cook_name = _name(meal.cook) or _("their cook")
+        cook_name = names.addressed(_name(meal.cook)) or _("their cook")
     with timezone.override(_zone(meal)):
         return queue_templated_email(
             to=referrer.email,

@@ -2,13 +2,14 @@
 their honorific, and the words of Japanese welfare practice."""
 
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from casserole.addresses import PostalAddressFields, address_lines
 from casserole.models import OutboundEmail
@@ -21,10 +22,14 @@ from meals.matching.models import Match
 from meals.referrals.forms import SECTIONS
 from meals.referrals.models import Referral
 from meals.relationships import watch
+from meals.rights import closing
+from meals.schedule import notices
 from meals.schedule.forms.cook import ProposeForm
+from meals.schedule.models import Meal
 from tests.conftest import verified_client
 from tests.factories import (
     AreaFactory,
+    CookProfileFactory,
     CoordinatorFactory,
     DinerFactory,
     MatchFactory,
@@ -301,6 +306,88 @@ def test_a_japanese_referrers_email_addresses_the_cook_but_not_the_stand_in(full
         paused = translation.gettext("%(diner_name)s's meals with %(cook_name)s are paused for now.")
     assert paused % {"diner_name": "花子さん", "cook_name": cook} in body
     assert "料理ボランティアさん" not in body
+
+
+def tokyo_meal(diner, cook_name: str) -> Meal:
+    """A meal the day after tomorrow, proposed by a cook named `cook_name` in an active match."""
+    cook = UserFactory(full_name=cook_name, is_cook=True, home_area=diner.area)
+    match = MatchFactory(diner=diner, cook=cook, status=Match.Status.ACTIVE)
+    starts_at = timezone.now() + timedelta(days=2)
+    return Meal.objects.create(
+        match=match, cook=cook, starts_at=starts_at, ends_at=starts_at + timedelta(hours=1), dish="肉じゃが"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "full_name", "cook"),
+    [
+        ("ja", "田中 一郎", "一郎さん"),  # the given name, addressed
+        ("ja", "田中一郎", "田中一郎さん"),  # no given name to tell apart: the name as typed, addressed
+        ("ja", "", None),  # no name at all: the stand-in (their cook), in Japanese, takes no さん
+        ("en", "田中 一郎", "一郎"),  # English leaves the name as typed
+    ],
+)
+def test_a_schedule_email_addresses_the_cook_in_japanese_only_and_never_the_stand_in(language, full_name, cook):
+    area = setagaya()
+    diner = hanako(area)
+    referrer = UserFactory(full_name="山田 太郎", is_referrer=True, home_area=area, preferred_language=language)
+    ProxyAccessFactory(diner=diner, referrer=referrer)
+
+    notices.tell_diner_side(tokyo_meal(diner, full_name), "proposed")  # by a cook using the English site
+
+    body = OutboundEmail.objects.get(to=referrer.email).body
+    with translation.override(language):
+        sentence = translation.gettext("%(cook_name)s would like to bring %(diner_name)s a meal on %(when)s: %(dish)s.")
+        stand_in = translation.gettext("their cook")
+    diner_name = addressed("花子", language=language)
+    opening = sentence.split("%(when)s")[0] % {"cook_name": cook or stand_in, "diner_name": diner_name}
+    assert opening in body, body
+    assert "さんさん" not in body and f"{stand_in}さん" not in body
+
+
+@pytest.mark.parametrize(("language", "told"), [("ja", "一郎さん"), ("en", "一郎")])
+def test_the_banner_after_confirming_a_meal_addresses_the_cook_in_japanese_only(language, told):
+    area = setagaya()
+    diner = hanako(area)
+    referrer = UserFactory(full_name="山田 太郎", is_referrer=True, home_area=area, preferred_language=language)
+    ProxyAccessFactory(diner=diner, referrer=referrer, can_confirm_meals=True)
+    meal = tokyo_meal(diner, "田中 一郎")
+
+    response = verified_client(referrer).post(
+        f"/{language}/diners/{diner.pk}/meals/{meal.pk}/decide/", {"decision": "confirm"}, follow=True
+    )
+
+    with translation.override(language):
+        confirmed = translation.gettext("Meal confirmed. We have told %(cook)s.") % {"cook": told}
+    assert confirmed in text_of(response.content.decode())
+
+
+@pytest.mark.parametrize(("language", "heading"), [("ja", "田中 一郎さんの位置"), ("en", "Place 田中 一郎 on the map")])
+def test_the_heading_of_the_page_placing_a_cook_addresses_them_in_japanese_only(language, heading):
+    area = setagaya()
+    cook = UserFactory(full_name="田中 一郎", is_cook=True, home_area=area)
+    CookProfileFactory(user=cook, unplaced=True)
+
+    html = verified_client(coordinator_of(area)).get(f"/{language}/coordinator/cooks/{cook.pk}/location/").content
+    html = html.decode()
+
+    h1 = text_of(html[html.index("<h1") : html.index("</h1>")])
+    title = text_of(html[html.index("<title>") : html.index("</title>")])
+    assert heading in h1 and heading in title
+    assert "さんさん" not in html
+
+
+def test_the_email_about_a_closed_account_addresses_the_cook_and_lists_each_diner_addressed():
+    area = setagaya()
+    coordinator = coordinator_of(area)
+    cook = UserFactory(full_name="田中 一郎", is_cook=True, home_area=area)
+    MatchFactory(diner=hanako(area), cook=cook, status=Match.Status.ACTIVE)
+
+    closing.close_account(user=cook, by=cook)
+
+    email = OutboundEmail.objects.get(to=coordinator.email)
+    assert "田中 一郎さん" in email.subject
+    assert "\n- 花子さん: " in email.body and "\n- 花子:" not in email.body
 
 
 # 7. Welfare practice -------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from casserole import allergens as allergen_table
 from casserole import audit
 from casserole.access import coordinator_required
 from casserole.models import Channel
+from casserole.names import addressed
 from meals.diners.access import get_diner_for_coordinator
 from meals.diners.models import Diner
 from meals.matching.models import Match
@@ -182,7 +183,7 @@ def _act(request, meal: Meal, action: str, candidates) -> tuple[str | None, obje
     if not form.is_valid():
         return None, form
     channel = form.cleaned_data["channel"]
-    names = {"diner": meal.match.diner.addressed, "cook": meal.cook.full_name}
+    names = {"diner": meal.match.diner.addressed, "cook": addressed(meal.cook.full_name)}
     try:
         if action == "decide":
             services.decide_meal(by=user, meal=meal, confirm=form.confirm, channel=channel, request=request)
@@ -203,7 +204,7 @@ def _act(request, meal: Meal, action: str, candidates) -> tuple[str | None, obje
         services.arrange_cover(by=user, meal=meal, cook=cover, channel=channel, request=request)
         return (
             _("%(cover)s will bring %(diner)s’s meal. We have emailed them and the people acting for %(diner)s.")
-            % {**names, "cover": cover.full_name},
+            % {**names, "cover": addressed(cover.full_name)},
             None,
         )
     except services.MealError as error:

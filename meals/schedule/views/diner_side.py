@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from casserole.models import Channel
+from casserole.names import addressed
 from meals.diners.access import get_proxy_for_referrer
 from meals.diners.models import ProxyAccess
 from meals.schedule import consents, services
@@ -43,7 +44,7 @@ def decide(request, pk: int, meal_pk: int):
     except services.MealError as error:
         messages.error(request, str(error))
     else:
-        names = {"cook": meal.cook.given_name or _("their cook"), "diner": meal.match.diner.addressed}
+        names = {"cook": addressed(meal.cook.given_name) or _("their cook"), "diner": meal.match.diner.addressed}
         messages.success(
             request,
             _("Meal confirmed. We have told %(cook)s.") % names

@@ -87,7 +87,7 @@ def test_the_label_is_in_the_diners_language_whatever_the_pages_language(login_a
     assert "冷蔵庫（5℃以下）で保存してください" in label
     assert "中まで熱くなるまで温めてください。温め直しは1回だけです" in label
     assert "<bdi>Edieさん</bdi>のお食事です" in label  # the honorific comes with the name (casserole.names)
-    assert "作った人：<bdi>Cathy</bdi>" in label
+    assert "作った人：<bdi>Cathyさん</bdi>" in label  # the cook too: the label addresses them
     assert 'href="?lang=en"' in html
 
 
