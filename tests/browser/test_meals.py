@@ -19,6 +19,7 @@ from django.utils import formats, timezone, translation
 from accounts.people.models import User
 from casserole import allergens as allergen_table
 from casserole.models import Channel
+from casserole.names import addressed
 from meals.diners import services as diner_services
 from meals.diners.models import Diner
 from meals.matching.models import Match
@@ -206,7 +207,8 @@ def test_a_weekly_series_is_confirmed_labelled_cancelled_once_and_covered(reques
     audit(referrer_page, lang=lang, console=referrer_console)
     click(referrer_page, f'#meal-{first.pk} form:has(input[value="confirm"]) button[type=submit]')
     assert url_path(referrer_page) == schedule
-    assert t(lang, "Meal confirmed. We have told %(cook)s.", cook=cook.given_name) in banner(referrer_page)
+    told = addressed(cook.given_name, language=lang)
+    assert t(lang, "Meal confirmed. We have told %(cook)s.", cook=told) in banner(referrer_page)
     first.refresh_from_db()
     assert (first.status, first.decision_channel, first.decided_by) == (
         Meal.Status.CONFIRMED,
@@ -230,7 +232,8 @@ def test_a_weekly_series_is_confirmed_labelled_cancelled_once_and_covered(reques
     other.check(f'input[name="decide-channel"][value="{Channel.PHONE}"]')
     _press(other, "decide")
     assert url_path(other) == world.path(f"/coordinator/meals/{second.pk}/")
-    confirmed = t(lang, "Meal confirmed for %(diner)s. We have emailed %(cook)s.", diner=name, cook=cook.full_name)
+    emailed = addressed(cook.full_name, language=lang)
+    confirmed = t(lang, "Meal confirmed for %(diner)s. We have emailed %(cook)s.", diner=name, cook=emailed)
     assert confirmed in banner(other)
     second.refresh_from_db()
     assert (second.status, second.decision_channel, second.decided_by) == (
@@ -288,7 +291,7 @@ def test_a_weekly_series_is_confirmed_labelled_cancelled_once_and_covered(reques
     click(other, f"#candidate-{cover.pk} button[type=submit]")
     assert url_path(other) == world.path(f"/coordinator/meals/{third.pk}/")
     covered = "%(cover)s will bring %(diner)s’s meal. We have emailed them and the people acting for %(diner)s."
-    assert t(lang, covered, cover=cover.full_name, diner=name) in banner(other)
+    assert t(lang, covered, cover=addressed(cover.full_name, language=lang), diner=name) in banner(other)
     third.refresh_from_db()
     assert (third.cook, third.covered_for, third.status) == (cover, cook, Meal.Status.PROPOSED)
     assert other.locator("#flag-no-cover").count() == 0
