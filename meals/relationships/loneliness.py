@@ -293,23 +293,17 @@ def link_measure(measure: LonelinessMeasure) -> None:
     """Keep what the impact figures read off each measure (meals.impact.selectors): its diner's intake (their
     first measure, or this one, then marked as the intake) and the day of their next measure; and the
     measure before it now has this one next. Called as each measure is recorded, and by whatever writes or
-    moves a measure otherwise (the demo's back-dated history, tests). Three queries."""
-    theirs = LonelinessMeasure.objects.filter(diner_id=measure.diner_id).exclude(pk=measure.pk)
+    moves a measure otherwise (the demo's back-dated history, tests). Four queries."""
+    theirs = (
+        LonelinessMeasure.objects.filter(diner_id=measure.diner_id).exclude(pk=measure.pk).order_by("taken_on", "pk")
+    )
     day = measure.taken_on
     earlier = theirs.filter(Q(taken_on__lt=day) | Q(taken_on=day, pk__lt=measure.pk))
-    later = theirs.filter(Q(taken_on__gt=day) | Q(taken_on=day, pk__gt=measure.pk)).order_by("taken_on", "pk")
-    first = earlier.order_by("taken_on", "pk").values("pk")[:1]
-    found = {
-        row.pk: row
-        for row in theirs.filter(Q(pk__in=Subquery(first)) | Q(pk__in=Subquery(later.values("pk")[:1]))).only(
-            "scale", "score", "taken_on"
-        )
-    }
-    intake = next((row for row in found.values() if (row.taken_on, row.pk) < (day, measure.pk)), None)
-    following = next((row for row in found.values() if row is not intake), None)
-    measure.intake = intake is None
-    measure.intake_scale, measure.intake_score = (intake or measure).scale, (intake or measure).score
-    measure.next_taken_on = following.taken_on if following else None
+    later = theirs.filter(Q(taken_on__gt=day) | Q(taken_on=day, pk__gt=measure.pk))
+    intake = earlier.only("scale", "score").first() or measure
+    measure.intake = intake is measure
+    measure.intake_scale, measure.intake_score = intake.scale, intake.score
+    measure.next_taken_on = later.values_list("taken_on", flat=True).first()
     measure.save(update_fields=["intake", "intake_scale", "intake_score", "next_taken_on"])
     earlier.filter(Q(next_taken_on__isnull=True) | Q(next_taken_on__gt=day)).update(next_taken_on=day)
 
