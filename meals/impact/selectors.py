@@ -698,7 +698,7 @@ def match_rows(areas, period: Period, *, language: str, now: datetime | None = N
     now = now or timezone.now()
     names = {area.pk: area.display_name(language) for area in areas}
     # Each match's shared meals and minutes from the counts kept per month (as the figures read them).
-    per_match, params, db = _per_match_sql(list(names), period, now=timezone.now(), by_month=False)
+    per_match, params, db = _per_match_sql(list(names), period, now=now, by_month=False)
     with connections[db].cursor() as cursor:
         cursor.execute(f"SELECT m, shared, timed, minutes FROM ({per_match}) AS per_match WHERE shared >= 1", params)  # noqa: S608
         shared = {

@@ -43,7 +43,10 @@ def _check_may_close(by: User, user: User) -> None:
 
 
 def may_close(by: User, user: User) -> bool:
-    """Whether `by` may close `user`'s account (close_account would not refuse for who they are)."""
+    """Whether `by` may close `user`'s account now: it is still open and close_account would not refuse
+    for who they are."""
+    if user.closed_at is not None:
+        return False
     try:
         _check_may_close(by, user)
     except RightsError:

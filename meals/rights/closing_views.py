@@ -59,7 +59,7 @@ def coordinator_close_cook(request, pk: int):
     """Close a cook's account for them (a cook of the coordinator's areas; 404 otherwise). Refused, with
     the reason on the page, for a coordinator's or administrator's account and one already closed."""
     cook = get_cook_for_coordinator(request.user, pk)
-    allowed = closing.may_close(request.user, cook) and cook.closed_at is None
+    allowed = closing.may_close(request.user, cook)
     form = CloseForPersonForm(request.POST if request.method == "POST" and allowed else None)
     if form.is_bound and form.is_valid():
         try:
