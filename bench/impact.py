@@ -74,6 +74,8 @@ from meals.diners.models import Diner  # noqa: E402
 from meals.impact import selectors  # noqa: E402
 from meals.matching.models import Match  # noqa: E402
 from meals.referrals.models import Referral  # noqa: E402
+from meals.relationships.feedback import link_all_answers  # noqa: E402
+from meals.relationships.loneliness import link_all_measures  # noqa: E402
 from meals.relationships.models import Concern, Feedback, LonelinessMeasure, Visit  # noqa: E402
 from meals.relationships.rollup import rebuild_shared_meals  # noqa: E402
 from meals.schedule.models import Meal  # noqa: E402
@@ -176,23 +178,6 @@ def copy_rows(model, columns: list[str], rows: Iterable[tuple]) -> int:
                 batch = []
         cursor.executemany(sql, batch)
         return count + len(batch)
-
-
-def _linked(answers: list[list]) -> list[tuple]:
-    """A match's diner answers [id, match, side, occasion, channel, given, enjoyed, friend, less contact] as
-    rows to write, each with when the match's next answer to each question was given (feedback.link_answers)."""
-    answers.sort(key=lambda row: (row[5], row[0]))
-    replaced: list[list] = [[None, None] for _ in answers]
-    for column, question in enumerate((7, 8)):
-        following = None
-        for index in range(len(answers) - 1, -1, -1):
-            if answers[index][question]:
-                replaced[index][column] = following
-                following = answers[index][5]
-    return [
-        (*row[:5], _stamp(row[5]), *row[6:], *(_stamp(at) if at else None for at in links))
-        for row, links in zip(answers, replaced, strict=True)
-    ]
 
 
 def _next_id(model) -> int:
@@ -499,8 +484,11 @@ class Builder:
 
     def rollup(self) -> None:
         """The visits above were written without the visit service, which counts each shared meal as it is
-        recorded (meals.schedule.rollup): count them all again, as `manage.py rebuild_impact_rollup` does."""
+        recorded (meals.schedule.rollup): count them all again, as `manage.py rebuild_impact_rollup` does.
+        Likewise the feedback and the loneliness measures: link them as the services would have."""
         self.data.counts["shared meal months"], _firsts = rebuild_shared_meals()
+        link_all_answers()
+        link_all_measures()
 
     def _areas_and_cooks(self):
         return [(area, self.cooks_by_area[area.pk]) for area in self.data.areas]
@@ -523,7 +511,6 @@ class Builder:
             while quarter < until:
                 occasions.append((f"month-{quarter:%Y-%m}", quarter))
                 quarter += timedelta(days=91)
-            answers = []  # this match's diner answers, linked below (feedback.link_answers)
             for occasion, when in occasions:
                 if when >= self.now:
                     continue
@@ -531,18 +518,18 @@ class Builder:
                     friend = rng.choices(("yes", "not_yet", "no", ""), weights=(45, 30, 15, 10))[0]
                     less = rng.choices(("yes", "no", ""), weights=(60, 30, 10))[0]
                     given = when + timedelta(days=rng.uniform(0, 6))
-                    answers.append(
-                        [
+                    feedback.append(
+                        (
                             feedback_id,
                             match_pk,
                             "diner",
                             occasion,
                             rng.choice(("web", "phone")),
-                            given,
+                            _stamp(given),
                             rng.choice(("yes", "yes", "partly", "no")),
                             friend,
                             less,
-                        ]
+                        )
                     )
                     feedback_id += 1
                 if occasion in ("meal-1", "meal-2"):
@@ -557,26 +544,22 @@ class Builder:
                             "yes",
                             "",
                             "",
-                            None,
-                            None,
                         )
                     )
                     feedback_id += 1
-            feedback += _linked(answers)
             if rng.random() < 0.8:
                 scale = "ons" if area.country == "GB" else "jp_national"
                 score = rng.choice((5, 6, 7, 7, 8, 8, 9, 9))
                 taken = first - timedelta(days=rng.uniform(1, 20))
-                # Each measure carries its diner's intake and the day of their next (loneliness.link_measure).
-                days, scores = [taken], [score]
-                while days[-1] + timedelta(days=91) < until:
-                    days.append(days[-1] + timedelta(days=91))
-                    scores.append(min(9, max(3, scores[-1] + rng.choice((-1, -1, 0, 0, 0, 1)))))
-                for k, (day, value) in enumerate(zip(days, scores, strict=True)):
-                    following = str(days[k + 1].date()) if k + 1 < len(days) else None
-                    row = (measure_id, diner, scale, value, str(day.date()), k == 0, scale, scores[0], following)
-                    measures.append((*row, _stamp(day)))
+                # The intake and each measure's next are linked after the load (loneliness.link_all_measures).
+                measures.append((measure_id, diner, scale, score, str(taken.date()), False, "", _stamp(taken)))
+                measure_id += 1
+                taken += timedelta(days=91)
+                while taken < until:
+                    score = min(9, max(3, score + rng.choice((-1, -1, 0, 0, 0, 1))))
+                    measures.append((measure_id, diner, scale, score, str(taken.date()), False, "", _stamp(taken)))
                     measure_id += 1
+                    taken += timedelta(days=91)
             for _ in range(rng.choice((0, 0, 1, 1, 1, 2, 3))):
                 raised = first + (until - first) * rng.random()
                 level = rng.choices(("information", "worried", "urgent"), weights=(50, 40, 10))[0]
@@ -597,20 +580,9 @@ class Builder:
                 )
                 concern_id += 1
         columns = ["id", "match_id", "side", "occasion", "channel", "given_at", "enjoyed", "friend"]
-        columns += ["less_contact_without", "friend_replaced_at", "less_contact_replaced_at"]
+        columns += ["less_contact_without"]
         self.data.counts["feedback"] = copy_rows(Feedback, columns, feedback)
-        columns = [
-            "id",
-            "diner_id",
-            "scale",
-            "score",
-            "taken_on",
-            "intake",
-            "intake_scale",
-            "intake_score",
-            "next_taken_on",
-            "created_at",
-        ]
+        columns = ["id", "diner_id", "scale", "score", "taken_on", "intake", "intake_scale", "created_at"]
         self.data.counts["loneliness measures"] = copy_rows(LonelinessMeasure, columns, measures)
         columns = ["id", "diner_id", "match_id", "level", "text", "raised_at", "status", "closed_at"]
         self.data.counts["concerns"] = copy_rows(Concern, columns, concerns)

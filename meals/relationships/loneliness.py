@@ -308,6 +308,24 @@ def link_measure(measure: LonelinessMeasure) -> None:
     earlier.filter(Q(next_taken_on__isnull=True) | Q(next_taken_on__gt=day)).update(next_taken_on=day)
 
 
+def link_all_measures() -> int:
+    """`link_measure` for every measure at once, after measures are written in bulk without the service
+    (bench/impact.py): one UPDATE, whatever their number. Returns how many measures were linked."""
+    theirs = LonelinessMeasure.objects.filter(diner=OuterRef("diner")).order_by("taken_on", "pk")
+    earlier = theirs.filter(
+        Q(taken_on__lt=OuterRef("taken_on")) | Q(taken_on=OuterRef("taken_on"), pk__lt=OuterRef("pk"))
+    )
+    later = theirs.filter(
+        Q(taken_on__gt=OuterRef("taken_on")) | Q(taken_on=OuterRef("taken_on"), pk__gt=OuterRef("pk"))
+    )
+    return LonelinessMeasure.objects.update(
+        intake=~Exists(earlier),
+        intake_scale=Subquery(theirs.values("scale")[:1]),
+        intake_score=Subquery(theirs.values("score")[:1]),
+        next_taken_on=Subquery(later.values("taken_on")[:1]),
+    )
+
+
 def record_loneliness_viewed(*, by: User, diner: Diner, request=None) -> None:
     """A coordinator is shown the diner's answers: audited, so "who looked?" has an answer."""
     audit.record(action=audit.Action.LONELINESS_VIEWED, actor=by, obj=diner, area=diner.area, request=request)

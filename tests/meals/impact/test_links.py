@@ -11,6 +11,8 @@ from django.apps import apps
 
 from meals.impact import selectors
 from meals.impact.selectors import Period
+from meals.relationships.feedback import link_all_answers
+from meals.relationships.loneliness import link_all_measures
 from meals.relationships.models import Feedback, LonelinessMeasure
 from tests.factories import MatchFactory
 from tests.meals.impact.conftest import LONDON, at, feedback, make_diner, measure
@@ -103,3 +105,23 @@ def test_the_migrations_fill_the_links_of_rows_already_there(area_a, active_cook
     assert links(diner) == measures
     assert replaced(match) == answers
     assert (replaced(match)[0][2], replaced(match)[0][4]) == (at(2026, 3, 9), at(2026, 3, 5))
+
+
+def test_linking_everything_at_once_gives_the_links_the_services_keep(area_a, active_cook):
+    """After rows are written in bulk (bench/impact.py), link_all_measures and link_all_answers give each
+    row what link_measure and link_answers give it one at a time."""
+    diner = make_diner(area_a, "Bulk")
+    for day, score in ((date(2026, 1, 10), 8), (date(2026, 4, 10), 7), (date(2026, 7, 10), 5)):
+        measure(diner, day, score)
+    match = MatchFactory(cook=active_cook, diner=diner)
+    for day, answer in ((1, "not_yet"), (5, ""), (9, "yes")):
+        feedback(match, at(2026, 3, day), friend=answer, less_contact="yes")
+    measures, answers = links(diner), replaced(match)
+    LonelinessMeasure.objects.update(intake=False, intake_scale="", intake_score=None, next_taken_on=None)
+    Feedback.objects.update(friend_replaced_at=None, less_contact_replaced_at=None)
+
+    assert link_all_measures() == 3 and link_all_answers() == 5  # 3 measures; 2 + 3 answers
+
+    assert links(diner) == measures
+    assert replaced(match) == answers
+    assert list(LonelinessMeasure.objects.order_by("taken_on").values_list("intake", flat=True)) == [True, False, False]
