@@ -282,7 +282,7 @@ def proxy_scope(request, pk: int, access_pk: int):
     except ReferralError as error:
         messages.error(request, str(error))
     else:
-        name = addressed(access.referrer.full_name or access.referrer.email)
+        name = addressed(access.referrer.full_name) or access.referrer.email
         messages.success(request, _("You changed what %(name)s may do for the diner.") % {"name": name})
     return redirect("meals:coordinator_diner", pk=diner.pk)
 
@@ -297,7 +297,7 @@ def proxy_revoke(request, pk: int, access_pk: int):
     except ReferralError as error:
         messages.error(request, str(error))
     else:
-        name = addressed(access.referrer.full_name or access.referrer.email)
+        name = addressed(access.referrer.full_name) or access.referrer.email
         messages.success(request, _("%(name)s can no longer act for the diner.") % {"name": name})
     return redirect("meals:coordinator_diner", pk=diner.pk)
 

@@ -74,7 +74,7 @@ def coordinator_close_cook(request, pk: int):
             form.add_error(None, str(error))
         else:
             messages.success(
-                request, _("%(name)s’s account is closed.") % {"name": names.addressed(cook.full_name or cook.email)}
+                request, _("%(name)s’s account is closed.") % {"name": names.addressed(cook.full_name) or cook.email}
             )
             return redirect("coordinator:cook_detail", pk=cook.pk)
     context = {
