@@ -88,13 +88,19 @@ def test_the_latest_answer_in_a_period_is_the_last_given_in_it(area_a, active_co
     assert selectors._answer_counts([area_a.pk], spring, ["friend"]) == {"friend": {"yes": 1}}
 
 
-def test_the_migrations_fill_the_links_of_rows_already_there(area_a, active_cook):
-    diner = make_diner(area_a, "Migrated")
+def three_of_each(area, cook):
+    """A diner with three measures, and their match with three answers (one without `friend`), all linked."""
+    diner = make_diner(area, "Linked")
     for day, score in ((date(2026, 1, 10), 8), (date(2026, 4, 10), 7), (date(2026, 7, 10), 5)):
         measure(diner, day, score)
-    match = MatchFactory(cook=active_cook, diner=diner)
+    match = MatchFactory(cook=cook, diner=diner)
     for day, answer in ((1, "not_yet"), (5, ""), (9, "yes")):
         feedback(match, at(2026, 3, day), friend=answer, less_contact="yes")
+    return diner, match
+
+
+def test_the_migrations_fill_the_links_of_rows_already_there(area_a, active_cook):
+    diner, match = three_of_each(area_a, active_cook)
     measures, answers = links(diner), replaced(match)
     LonelinessMeasure.objects.update(intake_scale="", intake_score=None, next_taken_on=None)
     Feedback.objects.update(friend_replaced_at=None, less_contact_replaced_at=None)
@@ -110,12 +116,7 @@ def test_the_migrations_fill_the_links_of_rows_already_there(area_a, active_cook
 def test_linking_everything_at_once_gives_the_links_the_services_keep(area_a, active_cook):
     """After rows are written in bulk (bench/impact.py), link_all_measures and link_all_answers give each
     row what link_measure and link_answers give it one at a time."""
-    diner = make_diner(area_a, "Bulk")
-    for day, score in ((date(2026, 1, 10), 8), (date(2026, 4, 10), 7), (date(2026, 7, 10), 5)):
-        measure(diner, day, score)
-    match = MatchFactory(cook=active_cook, diner=diner)
-    for day, answer in ((1, "not_yet"), (5, ""), (9, "yes")):
-        feedback(match, at(2026, 3, day), friend=answer, less_contact="yes")
+    diner, match = three_of_each(area_a, active_cook)
     measures, answers = links(diner), replaced(match)
     LonelinessMeasure.objects.update(intake=False, intake_scale="", intake_score=None, next_taken_on=None)
     Feedback.objects.update(friend_replaced_at=None, less_contact_replaced_at=None)
